@@ -1,0 +1,77 @@
+"""One Settings class for the whole application.
+
+Settings are read from the environment (prefix ``ATTUNE_``) when ``Settings()`` is built,
+never at import time, and are passed explicitly to whatever needs them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Every setting Attune reads. Each field is documented in docs/settings.md."""
+
+    model_config = SettingsConfigDict(env_prefix="ATTUNE_", extra="ignore")
+
+    dev_mode: bool = Field(
+        default=False,
+        description="Development mode: allows the built-in secret key and plain-HTTP cookies.",
+    )
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Folder for the SQLite database when no database URL is given.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db. "
+            "Unset: a SQLite file attune.db under data_dir."
+        ),
+    )
+    secret_key: str = Field(
+        default=DEV_SECRET,
+        description="Secret used to sign CSRF tokens. Must be set outside dev mode.",
+    )
+    session_hours: int = Field(
+        default=12, ge=1, le=24 * 30, description="How long a login session lasts, in hours."
+    )
+    secure_cookies: bool = Field(
+        default=True,
+        description="Mark cookies Secure (HTTPS only). Dev mode turns this off for localhost.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `attune serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `attune serve` uses.")
+    crisis_line: str = Field(
+        default="988 Suicide & Crisis Lifeline: call or text 988 (US). In an emergency call 911.",
+        description="The clinic's crisis resources, shown to a patient whose answers suggest risk.",
+    )
+    clinic_phone: str = Field(
+        default="", description="The clinic's phone number, shown with the crisis resources."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_insecure_defaults(self) -> Settings:
+        if not self.dev_mode and self.secret_key == DEV_SECRET:
+            raise ValueError(
+                "ATTUNE_SECRET_KEY must be set to a long random value outside dev mode "
+                "(or set ATTUNE_DEV_MODE=true on a developer machine)"
+            )
+        if not self.dev_mode and len(self.secret_key) < 32:
+            raise ValueError("ATTUNE_SECRET_KEY must be at least 32 characters long")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'attune.db').as_posix()}"
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.secure_cookies and not self.dev_mode

@@ -1,0 +1,169 @@
+"""``attune instruments``: the instrument library, its scoring rules and FHIR export."""
+
+from __future__ import annotations
+
+import typer
+
+from attune.domain.instruments import (
+    Band,
+    Instrument,
+    Item,
+    Method,
+    MissingRule,
+    get_instrument,
+    list_instruments,
+)
+
+app = typer.Typer(
+    help="List the validated instruments and show how each one is scored.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def format_table(header: list[str], rows: list[list[str]]) -> str:
+    """Plain aligned columns: readable in a terminal, easy to pipe into other tools."""
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@app.command("list")
+def list_command() -> None:
+    """Every instrument Attune ships: id, name, items, licence and whether its wording ships."""
+    rows = [
+        [
+            instrument.id,
+            f"{instrument.title} ({instrument.abbreviation})",
+            str(len(instrument.items)),
+            instrument.licence.name,
+            _yes_no(instrument.licence.wording_ships),
+        ]
+        for instrument in list_instruments()
+    ]
+    typer.echo(format_table(["id", "name", "items", "licence", "wording ships"], rows))
+
+
+def _options_text(item: Item) -> str:
+    return "; ".join(f"{o.code} = {o.label}" for o in item.options)
+
+
+def _item_line(instrument: Instrument, item: Item) -> str:
+    text = item.text if item.text is not None else "(wording not shipped: see the source)"
+    extras = []
+    if item.reverse:
+        extras.append(f"reverse-keyed: weight = {item.low + item.high} − answer")
+    if item.loinc:
+        extras.append(f"LOINC {item.loinc}")
+    suffix = f"  [{'; '.join(extras)}]" if extras else ""
+    return f"  {item.link_id:>4}  {text}{suffix}"
+
+
+def _bands_lines(bands: tuple[Band, ...], indent: str) -> list[str]:
+    lines = []
+    width = max((len(_number(b.minimum)) for b in bands), default=0)
+    for band in bands:
+        meaning = f": {band.meaning}" if band.meaning else ""
+        lines.append(f"{indent}from {_number(band.minimum):<{width}}  {band.label}{meaning}")
+    return lines
+
+
+def _missing_text(instrument: Instrument) -> str:
+    if instrument.missing_rule is MissingRule.MEAN_SUBSTITUTION:
+        return (
+            f"up to {instrument.max_missing} unanswered item(s) are replaced by the mean of "
+            "the answered items; with more missing, the response is not scored"
+        )
+    return "every item must be answered; with any item missing, the response is not scored"
+
+
+def _method_text(method: Method) -> str:
+    return "sum of item weights" if method is Method.SUM else "mean of item weights"
+
+
+def describe(instrument: Instrument) -> str:
+    """The full human-readable description ``attune instruments show`` prints."""
+    lines = [f"{instrument.title} ({instrument.abbreviation})  id: {instrument.id}"]
+    lines.append(f"version {instrument.version}; {len(instrument.items)} items")
+    if instrument.description:
+        lines.append(instrument.description)
+    if instrument.instructions:
+        lines += ["", f"Instructions: {instrument.instructions}"]
+
+    lines += ["", "Items"]
+    shared = len({item.options for item in instrument.items}) == 1
+    if shared:
+        lines.append(f"  answers (every item): {_options_text(instrument.items[0])}")
+    for item in instrument.items:
+        lines.append(_item_line(instrument, item))
+        if not shared:
+            lines.append(f"        answers: {_options_text(item)}")
+
+    lines += ["", "Scoring"]
+    if instrument.has_total:
+        low, high = instrument.total_range
+        lines.append(
+            f"  total: {_method_text(instrument.method)}, range {_number(low)}–{_number(high)}"
+        )
+    else:
+        lines.append("  total: none (the manual defines subscales only)")
+    for sub in instrument.subscales:
+        lines.append(
+            f"  subscale {sub.key} ({sub.name}): {_method_text(sub.method)} of "
+            f"{', '.join(sub.items)}"
+        )
+        lines += _bands_lines(sub.bands, "      ")
+    if instrument.bands:
+        lines.append("  bands (total):")
+        lines += _bands_lines(instrument.bands, "    ")
+    lines.append(f"  missing items: {_missing_text(instrument)}")
+    if instrument.critical:
+        lines.append("  critical items:")
+        for c in instrument.critical:
+            lines.append(f"    {c.link_id} ≥ {c.minimum} raises '{c.flag}': {c.message}")
+    else:
+        lines.append("  critical items: none")
+    if instrument.rule:
+        lines.append(f"  extra rule from the manual: {instrument.rule}")
+
+    lines += ["", "Codes"]
+    lines.append(f"  LOINC panel: {instrument.loinc_panel or 'none known'}")
+    lines.append(f"  LOINC total: {instrument.loinc_total or 'none known'}")
+    item_codes = [f"{i.link_id} {i.loinc}" for i in instrument.items if i.loinc]
+    if item_codes:
+        lines.append(f"  LOINC items: {', '.join(item_codes)}")
+
+    lines += ["", "Source", f"  {instrument.source.citation}"]
+    if instrument.source.url:
+        lines.append(f"  {instrument.source.url}")
+    if instrument.source.notes:
+        lines.append(f"  {instrument.source.notes}")
+
+    licence = instrument.licence
+    lines += ["", f"Licence: {licence.name}", f"  {licence.terms}"]
+    if licence.url:
+        lines.append(f"  {licence.url}")
+    lines.append(f"  item wording ships with Attune: {_yes_no(licence.wording_ships)}")
+    if instrument.notes:
+        lines += ["", "Notes"] + [f"  {note}" for note in instrument.notes]
+    return "\n".join(lines)
+
+
+@app.command("show")
+def show_command(
+    instrument_id: str = typer.Argument(..., metavar="ID", help="Instrument id, e.g. phq9."),
+) -> None:
+    """Items with their answers and keying, and how the instrument is scored, sourced, licensed."""
+    typer.echo(describe(get_instrument(instrument_id)))

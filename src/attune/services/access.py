@@ -1,0 +1,208 @@
+"""The one place that decides who may see or change a patient's data.
+
+The rule:
+
+* an admin may see and change any patient of their own clinic;
+* a clinician may see and change only the patients on their caseload;
+* a patient may see and change only their own record, and only through the portal
+  actions (due questionnaires, drafts, submitting, their own record);
+* nobody ever reaches a patient of another clinic: that looks exactly like a patient
+  who does not exist, so ids cannot be probed.
+
+Every attempt writes exactly one audit event (who, role, patient, action, UTC time,
+outcome), including denied attempts: a denied attempt's event is committed before the
+error is raised. Services call :func:`open_patient` (or :func:`patient_action`, which
+also turns a failure after access was granted into a ``failed`` event) before touching a
+patient's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+
+from attune.domain.errors import DomainError, NotFound, PermissionDenied
+from attune.services.actors import Actor, Role
+from attune.services.audit import record_event
+from attune.services.clock import SYSTEM_CLOCK, Clock
+from attune.services.ports import Outcome, Patient, UnitOfWork
+
+
+class Action(StrEnum):
+    """What someone does with a patient's data; the audit log records these names."""
+
+    VIEW_RECORD = "view_record"
+    VIEW_CASELOAD = "view_caseload"
+    VIEW_DUE = "view_due"
+    SAVE_DRAFT = "save_draft"
+    SUBMIT_RESPONSE = "submit_response"
+    ASSIGN_INSTRUMENT = "assign_instrument"
+    ACKNOWLEDGE_FLAG = "acknowledge_flag"
+    CREATE_PATIENT = "create_patient"
+    ADD_TO_CASELOAD = "add_to_caseload"
+
+
+#: What a patient may do with their own record.
+PATIENT_ACTIONS = frozenset(
+    {Action.VIEW_RECORD, Action.VIEW_DUE, Action.SAVE_DRAFT, Action.SUBMIT_RESPONSE}
+)
+#: What only an admin may do (a clinician cannot put patients on their own caseload).
+ADMIN_ACTIONS = frozenset({Action.ADD_TO_CASELOAD})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether an actor may do an action on a patient, and the error to raise if not."""
+
+    allowed: bool
+    error: DomainError | None = None
+    reason: str = ""
+
+
+def no_such_patient(patient_id: int) -> NotFound:
+    return NotFound(f"There is no patient with id {patient_id}.", field="patient_id")
+
+
+def decide(
+    actor: Actor,
+    patient_id: int,
+    patient: Patient | None,
+    action: Action,
+    *,
+    on_caseload: bool,
+) -> Decision:
+    """The access rule itself, with no I/O (see the module docstring)."""
+    hidden = Decision(False, no_such_patient(patient_id), "no such patient in the actor's clinic")
+    if patient is None or patient.clinic_id != actor.clinic_id:
+        return hidden
+    if actor.role is Role.PATIENT:
+        if actor.patient_id != patient.id:
+            return hidden
+        if action not in PATIENT_ACTIONS:
+            return Decision(
+                False,
+                PermissionDenied("Only clinic staff can do that.", field="action"),
+                "patients may not do this",
+            )
+        return Decision(True, reason="own record")
+    if action in ADMIN_ACTIONS and actor.role is not Role.ADMIN:
+        return Decision(
+            False,
+            PermissionDenied("Only a clinic admin can do that.", field="action"),
+            "admins only",
+        )
+    if actor.role is Role.ADMIN:
+        return Decision(True, reason="admin of the clinic")
+    if on_caseload:
+        return Decision(True, reason="on the clinician's caseload")
+    return Decision(
+        False,
+        PermissionDenied(
+            f"{patient.display_name} is not on your caseload. Ask a clinic admin to add them.",
+            field="patient_id",
+        ),
+        "not on the clinician's caseload",
+    )
+
+
+def open_patient(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    action: Action,
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    detail: str = "",
+) -> Patient:
+    """Check the access rule for one action on one patient and audit the attempt.
+
+    Call inside an open unit of work. Allowed: the event joins the caller's transaction
+    (the caller commits) and the patient is returned. Denied: the event is committed at
+    once and ``NotFound`` or ``PermissionDenied`` is raised.
+    """
+    patient = uow.patients.get(patient_id)
+    on_caseload = (
+        actor.role is Role.CLINICIAN
+        and patient is not None
+        and uow.patients.is_on_caseload(actor.user_id, patient.id)
+    )
+    decision = decide(actor, patient_id, patient, action, on_caseload=on_caseload)
+    visible_id = patient.id if patient is not None else None
+    if not decision.allowed:
+        note = f"denied: {decision.reason}"
+        if visible_id is None:
+            note += f" (patient id {patient_id})"
+        record_event(
+            uow,
+            at=clock.now(),
+            actor=actor,
+            patient_id=visible_id,
+            action=str(action),
+            outcome=Outcome.DENIED,
+            detail=_join(note, detail),
+        )
+        uow.commit()
+        assert decision.error is not None
+        raise decision.error
+    assert patient is not None
+    record_event(
+        uow,
+        at=clock.now(),
+        actor=actor,
+        patient_id=patient.id,
+        action=str(action),
+        outcome=Outcome.ALLOWED,
+        detail=detail,
+    )
+    return patient
+
+
+@contextmanager
+def patient_action(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    action: Action,
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    detail: str = "",
+) -> Iterator[Patient]:
+    """:func:`open_patient` for a change that may still fail after access was granted.
+
+    If the body raises a DomainError (a bad answer, say), everything the body wrote is
+    rolled back, the attempt is audited as ``failed`` with the error's message, that event
+    is committed and the error goes on up. Exactly one event is written either way.
+    """
+    patient = open_patient(uow, actor, patient_id, action, clock, detail=detail)
+    try:
+        yield patient
+    except DomainError as exc:
+        uow.rollback()
+        record_event(
+            uow,
+            at=clock.now(),
+            actor=actor,
+            patient_id=patient.id,
+            action=str(action),
+            outcome=Outcome.FAILED,
+            detail=_join(f"failed: {exc.message}", detail),
+        )
+        uow.commit()
+        raise
+
+
+def require_staff(actor: Actor, what: str) -> None:
+    """Refuse a staff-only action that concerns no single patient (no audit event)."""
+    if not actor.is_staff:
+        raise PermissionDenied(f"Only clinic staff can {what}.", field="action")
+
+
+def require_admin(actor: Actor, what: str) -> None:
+    if actor.role is not Role.ADMIN:
+        raise PermissionDenied(f"Only a clinic admin can {what}.", field="action")
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}; {b}" if a and b else a or b

@@ -1,0 +1,364 @@
+"""The ports the services need: records as plain frozen data, repositories, the unit of work.
+
+The database adapter (:mod:`attune.db`) implements these protocols with SQLAlchemy. The
+services only ever see the dataclasses below, never an ORM object.
+
+A unit of work is one transaction::
+
+    with uow:                       # begins
+        patient = uow.patients.get(7)
+        ...
+        uow.commit()                # every acknowledged write is committed before returning
+
+Leaving the ``with`` block without committing rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from types import TracebackType
+from typing import Protocol, Self
+
+from attune.services.actors import Role
+
+#: Answers to one instrument by item linkId: the published response code, or None.
+Answers = Mapping[str, int | None]
+
+#: The hash before the first audit event.
+GENESIS_HASH = "0" * 64
+
+
+class Outcome(StrEnum):
+    """What became of an audited attempt."""
+
+    ALLOWED = "allowed"
+    DENIED = "denied"
+    FAILED = "failed"
+
+
+# --- records -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clinic:
+    id: int
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    clinic_id: int
+    email: str
+    name: str
+    role: Role
+    password_hash: str
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Patient:
+    id: int
+    clinic_id: int
+    display_name: str
+    date_of_birth: date | None
+    #: "female" | "male" | None: used only where a manual scores by sex (AUDIT-C).
+    sex: str | None
+    #: The patient's own portal login, if they have one.
+    user_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An instrument a patient is asked to complete: once, or every ``every_days`` days."""
+
+    id: int
+    patient_id: int
+    instrument_id: str
+    every_days: int | None
+    starts_on: date
+    #: The date the next response is due (for a finished one-off: the date it was due).
+    next_due_on: date
+    active: bool
+    created_by: int
+    created_at: datetime
+
+    @property
+    def recurring(self) -> bool:
+        return self.every_days is not None
+
+
+@dataclass(frozen=True)
+class Draft:
+    assignment_id: int
+    answers: dict[str, int | None]
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class NewResponse:
+    patient_id: int
+    instrument_id: str
+    instrument_version: str
+    assignment_id: int | None
+    answers: dict[str, int | None]
+    submitted_at: datetime
+    submitted_by: int
+    total: float | None
+    band: str | None
+    subscales: dict[str, float | None] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    imputed: list[str] = field(default_factory=list)
+    #: Rule findings as ``{"code": ..., "text": ...}``.
+    findings: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    id: int
+    patient_id: int
+    instrument_id: str
+    instrument_version: str
+    assignment_id: int | None
+    answers: dict[str, int | None]
+    submitted_at: datetime
+    submitted_by: int
+    total: float | None
+    band: str | None
+    subscales: dict[str, float | None]
+    flags: list[str]
+    missing: list[str]
+    imputed: list[str]
+    findings: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: int
+    patient_id: int
+    response_id: int | None
+    kind: str
+    message: str
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: int | None
+    note: str | None
+
+    @property
+    def open(self) -> bool:
+        return self.acknowledged_at is None
+
+
+@dataclass(frozen=True)
+class LoginSession:
+    id: int
+    token_hash: str
+    user_id: int
+    created_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One entry of the hash-chained audit log (see services/audit.py)."""
+
+    seq: int
+    at: datetime
+    actor_user_id: int | None
+    actor_role: str
+    patient_id: int | None
+    action: str
+    outcome: str
+    detail: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The last event of the audit chain: its sequence number and hash (0 and genesis)."""
+
+    seq: int
+    hash: str
+
+
+# --- repositories --------------------------------------------------------------------------
+
+
+class Clinics(Protocol):
+    def add(self, *, name: str, created_at: datetime) -> Clinic: ...
+    def get(self, clinic_id: int) -> Clinic | None: ...
+    def all(self) -> list[Clinic]: ...
+
+
+class Users(Protocol):
+    def add(
+        self,
+        *,
+        clinic_id: int,
+        email: str,
+        name: str,
+        role: Role,
+        password_hash: str,
+        created_at: datetime,
+    ) -> User: ...
+    def get(self, user_id: int) -> User | None: ...
+    def by_email(self, email: str) -> User | None:
+        """The user with this email, compared case-insensitively."""
+        ...
+
+    def in_clinic(self, clinic_id: int) -> list[User]: ...
+    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+    def set_active(self, user_id: int, active: bool) -> None: ...
+
+
+class Patients(Protocol):
+    def add(
+        self,
+        *,
+        clinic_id: int,
+        display_name: str,
+        date_of_birth: date | None,
+        sex: str | None,
+        user_id: int | None,
+        created_at: datetime,
+    ) -> Patient: ...
+    def get(self, patient_id: int) -> Patient | None: ...
+    def by_user(self, user_id: int) -> Patient | None: ...
+    def in_clinic(self, clinic_id: int) -> list[Patient]:
+        """Every patient of the clinic, by display name."""
+        ...
+
+    def on_caseload_of(self, clinician_id: int) -> list[Patient]:
+        """The clinician's caseload, by display name."""
+        ...
+
+    def add_to_caseload(self, clinician_id: int, patient_id: int, added_at: datetime) -> bool:
+        """Link a clinician and a patient; False if they were already linked."""
+        ...
+
+    def is_on_caseload(self, clinician_id: int, patient_id: int) -> bool: ...
+    def clinicians_of(self, patient_id: int) -> list[int]: ...
+
+
+class Assignments(Protocol):
+    def add(
+        self,
+        *,
+        patient_id: int,
+        instrument_id: str,
+        every_days: int | None,
+        starts_on: date,
+        created_by: int,
+        created_at: datetime,
+    ) -> Assignment: ...
+    def get(self, assignment_id: int) -> Assignment | None: ...
+    def for_patient(self, patient_id: int, *, active_only: bool = True) -> list[Assignment]:
+        """The patient's assignments, soonest due first."""
+        ...
+
+    def reschedule(self, assignment_id: int, *, next_due_on: date, active: bool) -> None: ...
+
+
+class Drafts(Protocol):
+    def get(self, assignment_id: int) -> Draft | None: ...
+    def put(self, assignment_id: int, answers: Answers, updated_at: datetime) -> Draft: ...
+    def delete(self, assignment_id: int) -> None: ...
+
+
+class Responses(Protocol):
+    def add(self, response: NewResponse) -> StoredResponse: ...
+    def get(self, response_id: int) -> StoredResponse | None: ...
+    def for_patient(self, patient_id: int) -> list[StoredResponse]:
+        """Every response of the patient, newest first."""
+        ...
+
+
+class Flags(Protocol):
+    def add(
+        self,
+        *,
+        patient_id: int,
+        response_id: int | None,
+        kind: str,
+        message: str,
+        raised_at: datetime,
+    ) -> Flag: ...
+    def get(self, flag_id: int) -> Flag | None: ...
+    def open_for_patient(self, patient_id: int) -> list[Flag]:
+        """Flags nobody has acknowledged yet, oldest first."""
+        ...
+
+    def acknowledge(self, flag_id: int, *, at: datetime, by: int, note: str | None) -> Flag: ...
+
+
+class Sessions(Protocol):
+    def add(
+        self, *, token_hash: str, user_id: int, created_at: datetime, expires_at: datetime
+    ) -> LoginSession: ...
+    def by_token_hash(self, token_hash: str) -> LoginSession | None: ...
+    def end(self, session_id: int, at: datetime) -> None: ...
+
+
+class AuditLog(Protocol):
+    def lock_head(self) -> ChainHead:
+        """Read the chain head and hold a lock on it until the transaction ends.
+
+        Two transactions appending at once therefore queue up instead of forking the chain.
+        """
+        ...
+
+    def append(self, event: AuditEvent) -> None:
+        """Insert the event and make it the new chain head (after :meth:`lock_head`)."""
+        ...
+
+    def head(self) -> ChainHead:
+        """The chain head as stored, without locking it."""
+        ...
+
+    def in_order(self) -> Iterator[AuditEvent]:
+        """Every event by sequence number."""
+        ...
+
+    def for_patient(self, patient_id: int) -> list[AuditEvent]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction and the repositories that work inside it."""
+
+    @property
+    def clinics(self) -> Clinics: ...
+    @property
+    def users(self) -> Users: ...
+    @property
+    def patients(self) -> Patients: ...
+    @property
+    def assignments(self) -> Assignments: ...
+    @property
+    def drafts(self) -> Drafts: ...
+    @property
+    def responses(self) -> Responses: ...
+    @property
+    def flags(self) -> Flags: ...
+    @property
+    def sessions(self) -> Sessions: ...
+    @property
+    def audit(self) -> AuditLog: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...

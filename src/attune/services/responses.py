@@ -1,0 +1,284 @@
+"""Saving draft answers, submitting a response, and acknowledging the flags it raises.
+
+A draft keeps a patient's answers while they work through a questionnaire, so nothing is
+lost if the connection drops. Each save merges the new answers into the draft (an answer
+of None clears that item) after checking every one of them: a bad answer is refused,
+naming the item, and the draft stays as it was.
+
+A submission is checked and scored by the instrument engine. If the instrument's missing
+-item rule can score it, it is stored with what was imputed; if not, it is refused with
+the unanswered items listed. Critical answers (PHQ-9 item 9 above zero) raise a flag that
+stays open until a clinician acknowledges it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from attune.domain.errors import Conflict, NotFound, ValidationError
+from attune.domain.instruments import Instrument, Score, ScoringContext, get_instrument
+from attune.domain.instruments import score as score_answers
+from attune.domain.instruments import validate as validate_answers
+from attune.services.access import Action, patient_action
+from attune.services.actors import Actor
+from attune.services.assignments import next_due_after
+from attune.services.clock import SYSTEM_CLOCK, Clock
+from attune.services.ports import Answers, Assignment, Flag, NewResponse, UnitOfWork
+
+CRISIS_FLAG = "suicidal_ideation"
+MAX_NOTE_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class DraftSaved:
+    assignment_id: int
+    answers: dict[str, int | None]
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SubmittedResponse:
+    response_id: int
+    score: Score
+    #: True when an answer suggests suicidal thoughts: show crisis resources at once.
+    crisis: bool
+
+
+@dataclass(frozen=True)
+class FlagInfo:
+    id: int
+    patient_id: int
+    response_id: int | None
+    kind: str
+    message: str
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: int | None
+    note: str | None
+
+    @property
+    def open(self) -> bool:
+        return self.acknowledged_at is None
+
+
+def flag_info(flag: Flag) -> FlagInfo:
+    return FlagInfo(
+        id=flag.id,
+        patient_id=flag.patient_id,
+        response_id=flag.response_id,
+        kind=flag.kind,
+        message=flag.message,
+        raised_at=flag.raised_at,
+        acknowledged_at=flag.acknowledged_at,
+        acknowledged_by=flag.acknowledged_by,
+        note=flag.note,
+    )
+
+
+def _no_such_questionnaire(assignment_id: int) -> NotFound:
+    return NotFound(f"There is no questionnaire with id {assignment_id}.", field="assignment_id")
+
+
+def save_draft(
+    uow: UnitOfWork,
+    actor: Actor,
+    assignment_id: int,
+    answers: Answers,
+    clock: Clock = SYSTEM_CLOCK,
+) -> DraftSaved:
+    """Merge ``answers`` into the assignment's draft after checking each one."""
+    now = clock.now()
+    with uow:
+        assignment = uow.assignments.get(assignment_id)
+        if assignment is None:
+            raise _no_such_questionnaire(assignment_id)
+        try:
+            with patient_action(
+                uow,
+                actor,
+                assignment.patient_id,
+                Action.SAVE_DRAFT,
+                clock,
+                detail=f"assignment {assignment_id}",
+            ):
+                if not assignment.active:
+                    raise Conflict("This questionnaire is already complete.", field="assignment_id")
+                instrument = get_instrument(assignment.instrument_id)
+                clean = validate_answers(instrument, answers)
+                existing = uow.drafts.get(assignment.id)
+                merged = dict(existing.answers) if existing is not None else {}
+                for link_id, value in clean.items():
+                    if value is None:
+                        merged.pop(link_id, None)
+                    else:
+                        merged[link_id] = value
+                draft = uow.drafts.put(assignment.id, merged, now)
+                uow.commit()
+        except NotFound as exc:
+            # Someone else's questionnaire looks exactly like one that does not exist.
+            raise _no_such_questionnaire(assignment_id) from exc
+    return DraftSaved(draft.assignment_id, dict(draft.answers), draft.updated_at)
+
+
+def _refuse_unscorable(instrument: Instrument, result: Score) -> None:
+    if result.scored:
+        return
+    numbers = [str(instrument.item(link_id).number) for link_id in result.missing]
+    allowed = (
+        f" (it can be scored with at most {instrument.max_missing} unanswered)"
+        if instrument.max_missing
+        else ""
+    )
+    raise ValidationError(
+        f"Please answer every question of the {instrument.abbreviation}: "
+        f"question{'s' if len(numbers) != 1 else ''} {', '.join(numbers)} "
+        f"{'are' if len(numbers) != 1 else 'is'} unanswered{allowed}.",
+        field=result.missing[0] if result.missing else "answers",
+    )
+
+
+def _assignment_for(
+    uow: UnitOfWork,
+    patient_id: int,
+    instrument: Instrument,
+    assignment_id: int | None,
+    today: date,
+) -> Assignment | None:
+    if assignment_id is not None:
+        assignment = uow.assignments.get(assignment_id)
+        if assignment is None or assignment.patient_id != patient_id:
+            raise _no_such_questionnaire(assignment_id)
+        if assignment.instrument_id != instrument.id:
+            raise ValidationError(
+                f"Questionnaire {assignment_id} is not the {instrument.abbreviation}.",
+                field="assignment_id",
+            )
+        if not assignment.active:
+            raise Conflict("This questionnaire is already complete.", field="assignment_id")
+        return assignment
+    # A response given without naming an assignment (say, in a session) still counts for
+    # an assignment of the same instrument that is due.
+    for candidate in uow.assignments.for_patient(patient_id):
+        if candidate.instrument_id == instrument.id and candidate.next_due_on <= today:
+            return candidate
+    return None
+
+
+def submit_response(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    instrument_id: str,
+    answers: Answers,
+    clock: Clock,
+    assignment_id: int | None = None,
+) -> SubmittedResponse:
+    """Check, score and store a response; raise flags; finish or move on the assignment."""
+    now = clock.now()
+    today = now.date()
+    with (
+        uow,
+        patient_action(
+            uow,
+            actor,
+            patient_id,
+            Action.SUBMIT_RESPONSE,
+            clock,
+            detail=f"{instrument_id}" + (f", assignment {assignment_id}" if assignment_id else ""),
+        ) as patient,
+    ):
+        instrument = get_instrument(instrument_id)
+        result = score_answers(instrument, answers, context=ScoringContext(sex=patient.sex))
+        _refuse_unscorable(instrument, result)
+        assignment = _assignment_for(uow, patient.id, instrument, assignment_id, today)
+        clean = validate_answers(instrument, answers)
+        given: dict[str, int | None] = {k: v for k, v in clean.items() if v is not None}
+        stored = uow.responses.add(
+            NewResponse(
+                patient_id=patient.id,
+                instrument_id=instrument.id,
+                instrument_version=instrument.version,
+                assignment_id=assignment.id if assignment is not None else None,
+                answers=given,
+                submitted_at=now,
+                submitted_by=actor.user_id,
+                total=result.total,
+                band=result.band,
+                subscales=dict(result.subscales),
+                flags=list(result.flags),
+                missing=list(result.missing),
+                imputed=list(result.imputed),
+                findings=[{"code": f.code, "text": f.text} for f in result.findings],
+            )
+        )
+        for kind in result.flags:
+            uow.flags.add(
+                patient_id=patient.id,
+                response_id=stored.id,
+                kind=kind,
+                message=_flag_message(instrument, kind),
+                raised_at=now,
+            )
+        if assignment is not None:
+            uow.drafts.delete(assignment.id)
+            if assignment.every_days is None:
+                uow.assignments.reschedule(
+                    assignment.id, next_due_on=assignment.next_due_on, active=False
+                )
+            else:
+                uow.assignments.reschedule(
+                    assignment.id,
+                    next_due_on=next_due_after(
+                        assignment.next_due_on, assignment.every_days, today
+                    ),
+                    active=True,
+                )
+        uow.commit()
+    return SubmittedResponse(
+        response_id=stored.id, score=result, crisis=CRISIS_FLAG in result.flags
+    )
+
+
+def _flag_message(instrument: Instrument, kind: str) -> str:
+    for critical in instrument.critical:
+        if critical.flag == kind:
+            return critical.message
+    return f"{instrument.abbreviation}: {kind.replace('_', ' ')}"
+
+
+def acknowledge_flag(
+    uow: UnitOfWork,
+    actor: Actor,
+    flag_id: int,
+    clock: Clock,
+    note: str | None = None,
+) -> FlagInfo:
+    """Mark a flag as seen and dealt with by a clinician (staff only), with an optional note."""
+    if note is not None:
+        note = note.strip() or None
+    if note is not None and len(note) > MAX_NOTE_LENGTH:
+        raise ValidationError(
+            f"The note can have at most {MAX_NOTE_LENGTH} characters.", field="note"
+        )
+    now = clock.now()
+    with uow:
+        flag = uow.flags.get(flag_id)
+        if flag is None:
+            raise NotFound(f"There is no flag with id {flag_id}.", field="flag_id")
+        try:
+            with patient_action(
+                uow,
+                actor,
+                flag.patient_id,
+                Action.ACKNOWLEDGE_FLAG,
+                clock,
+                detail=f"flag {flag_id}",
+            ):
+                if flag.acknowledged_at is not None:
+                    raise Conflict("This flag has already been acknowledged.", field="flag_id")
+                updated = uow.flags.acknowledge(flag.id, at=now, by=actor.user_id, note=note)
+                uow.commit()
+        except NotFound as exc:
+            raise NotFound(f"There is no flag with id {flag_id}.", field="flag_id") from exc
+    return flag_info(updated)

@@ -15,7 +15,7 @@ from attune.domain.instruments import (
 )
 
 app = typer.Typer(
-    help="List the validated instruments and show how each one is scored.",
+    help="The validated instruments: list them, show how one is scored.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -42,7 +42,11 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
 
 @app.command("list")
 def list_command() -> None:
-    """Every instrument Attune ships: id, name, items, licence and whether its wording ships."""
+    """List every instrument Attune ships.
+
+    Shows each one's id, name, number of items, licence, and whether its item wording
+    ships with Attune (only where the licence allows it).
+    """
     rows = [
         [
             instrument.id,
@@ -165,5 +169,10 @@ def describe(instrument: Instrument) -> str:
 def show_command(
     instrument_id: str = typer.Argument(..., metavar="ID", help="Instrument id, e.g. phq9."),
 ) -> None:
-    """Items with their answers and keying, and how the instrument is scored, sourced, licensed."""
+    """Show one instrument's items and how it is scored.
+
+    Prints the items with their answers and keying, the scoring method, subscales, severity
+    bands, missing-item rule, critical items, LOINC codes, the published source and the
+    licence.
+    """
     typer.echo(describe(get_instrument(instrument_id)))

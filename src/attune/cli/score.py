@@ -205,10 +205,7 @@ def score_command(
     file: Path = typer.Argument(
         ...,
         metavar="FILE",
-        help=(
-            "A CSV file (header: id, q1…qN, optionally sex), a FHIR QuestionnaireResponse "
-            "JSON file (one resource, a list or a Bundle), or NDJSON with one per line."
-        ),
+        help="A CSV file: a header row id, q1…qN (optionally sex), then one row per response.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of CSV."),
     strict: bool = typer.Option(
@@ -221,9 +218,11 @@ def score_command(
         help="Sex for manuals that score by it (AUDIT-C), for rows without a sex column value.",
     ),
 ) -> None:
-    """Score every response in FILE and print one result per response (CSV, or JSON).
+    """Score a file of responses to one instrument.
 
-    Cells hold the published response codes (PHQ-9 0–3, ECR-R 1–7, AUDIT items 9–10
+    Prints one result per response in FILE, as CSV (id, total, band, one column per
+    subscale, flags, missing, imputed, findings, errors) or, with --json, as a list of
+    objects. Cells hold the published response codes (PHQ-9 0–3, ECR-R 1–7, AUDIT items 9–10
     0/2/4, yes/no items 1 = yes and 0 = no, before any reverse-keying); an empty cell is an
     unanswered item. A row with a bad value is reported in its errors column and the other
     rows are still scored. Progress goes to stderr, so stdout can be piped.

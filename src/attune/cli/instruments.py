@@ -10,6 +10,7 @@ from attune.domain.instruments import (
     Item,
     Method,
     MissingRule,
+    Option,
     get_instrument,
     list_instruments,
 )
@@ -60,17 +61,31 @@ def list_command() -> None:
     typer.echo(format_table(["id", "name", "items", "licence", "wording ships"], rows))
 
 
-def _options_text(item: Item) -> str:
-    return "; ".join(f"{o.code} = {o.label}" for o in item.options)
+def _label(option: Option) -> str:
+    return option.label if option.label is not None else "(wording not shipped)"
 
 
-def _item_line(instrument: Instrument, item: Item) -> str:
-    text = item.text if item.text is not None else "(wording not shipped: see the source)"
-    extras = []
+def _scale_text(item: Item) -> str:
+    return "; ".join(f"{o.code} = {_label(o)}" for o in item.options)
+
+
+def _keying(item: Item) -> str:
+    """How answers become points: as coded, reverse-keyed, or an explicit weight table."""
+    if all(o.weight == o.code for o in item.options):
+        return ""
     if item.reverse:
-        extras.append(f"reverse-keyed: weight = {item.low + item.high} − answer")
-    if item.loinc:
-        extras.append(f"LOINC {item.loinc}")
+        return "reverse-keyed (" + ", ".join(f"{o.code}→{o.weight}" for o in item.options) + ")"
+    return "weights " + ", ".join(f"{o.code}→{o.weight}" for o in item.options)
+
+
+def _item_line(item: Item) -> str:
+    if item.text is not None:
+        text = item.text
+    elif item.topic is not None:
+        text = f"[{item.topic}] (wording not shipped)"
+    else:
+        text = "(wording not shipped: see the source)"
+    extras = [e for e in (_keying(item), f"LOINC {item.loinc}" if item.loinc else "") if e]
     suffix = f"  [{'; '.join(extras)}]" if extras else ""
     return f"  {item.link_id:>4}  {text}{suffix}"
 
@@ -97,25 +112,24 @@ def _method_text(method: Method) -> str:
     return "sum of item weights" if method is Method.SUM else "mean of item weights"
 
 
-def describe(instrument: Instrument) -> str:
-    """The full human-readable description ``attune instruments show`` prints."""
-    lines = [f"{instrument.title} ({instrument.abbreviation})  id: {instrument.id}"]
-    lines.append(f"version {instrument.version}; {len(instrument.items)} items")
-    if instrument.description:
-        lines.append(instrument.description)
-    if instrument.instructions:
-        lines += ["", f"Instructions: {instrument.instructions}"]
-
-    lines += ["", "Items"]
-    shared = len({item.options for item in instrument.items}) == 1
-    if shared:
-        lines.append(f"  answers (every item): {_options_text(instrument.items[0])}")
+def _items_lines(instrument: Instrument) -> list[str]:
+    lines = ["", "Items"]
+    scales: dict[tuple[tuple[int, str | None], ...], list[str]] = {}
     for item in instrument.items:
-        lines.append(_item_line(instrument, item))
-        if not shared:
-            lines.append(f"        answers: {_options_text(item)}")
+        key = tuple((o.code, o.label) for o in item.options)
+        scales.setdefault(key, []).append(item.link_id)
+    if len(scales) == 1:
+        lines.append(f"  answers (every item): {_scale_text(instrument.items[0])}")
+    else:
+        for link_ids in scales.values():
+            first = instrument.item(link_ids[0])
+            lines.append(f"  answers ({', '.join(link_ids)}): {_scale_text(first)}")
+    lines += [_item_line(item) for item in instrument.items]
+    return lines
 
-    lines += ["", "Scoring"]
+
+def _scoring_lines(instrument: Instrument) -> list[str]:
+    lines = ["", "Scoring"]
     if instrument.has_total:
         low, high = instrument.total_range
         lines.append(
@@ -124,15 +138,28 @@ def describe(instrument: Instrument) -> str:
     else:
         lines.append("  total: none (the manual defines subscales only)")
     for sub in instrument.subscales:
+        low, high = instrument.range_of(sub.items, sub.method)
         lines.append(
             f"  subscale {sub.key} ({sub.name}): {_method_text(sub.method)} of "
-            f"{', '.join(sub.items)}"
+            f"{', '.join(sub.items)}, range {_number(low)}–{_number(high)}"
         )
         lines += _bands_lines(sub.bands, "      ")
     if instrument.bands:
         lines.append("  bands (total):")
         lines += _bands_lines(instrument.bands, "    ")
+        if instrument.bands_source:
+            lines.append(f"    source: {instrument.bands_source}")
+    else:
+        lines.append("  bands: none (the manual publishes no cut-offs)")
     lines.append(f"  missing items: {_missing_text(instrument)}")
+    if instrument.missing_source:
+        lines.append(f"    source: {instrument.missing_source}")
+    for skip in instrument.skip_rules:
+        lines.append(
+            f"  skip rule: when {' + '.join(skip.when)} = {skip.equals}, unanswered "
+            f"{', '.join(skip.skip)} score {skip.weight}"
+            + (f" ({skip.source})" if skip.source else "")
+        )
     if instrument.critical:
         lines.append("  critical items:")
         for c in instrument.critical:
@@ -141,8 +168,11 @@ def describe(instrument: Instrument) -> str:
         lines.append("  critical items: none")
     if instrument.rule:
         lines.append(f"  extra rule from the manual: {instrument.rule}")
+    return lines
 
-    lines += ["", "Codes"]
+
+def _provenance_lines(instrument: Instrument) -> list[str]:
+    lines = ["", "Codes"]
     lines.append(f"  LOINC panel: {instrument.loinc_panel or 'none known'}")
     lines.append(f"  LOINC total: {instrument.loinc_total or 'none known'}")
     item_codes = [f"{i.link_id} {i.loinc}" for i in instrument.items if i.loinc]
@@ -160,8 +190,31 @@ def describe(instrument: Instrument) -> str:
     if licence.url:
         lines.append(f"  {licence.url}")
     lines.append(f"  item wording ships with Attune: {_yes_no(licence.wording_ships)}")
+    if licence.reasoning:
+        lines.append(f"  {licence.reasoning}")
+    if instrument.wording_source:
+        lines.append(f"  wording added by the clinic from: {instrument.wording_source}")
+
+    if instrument.facts:
+        lines += ["", "Sourced facts (V confirmed, S secondary source only, R unverified)"]
+        for fact in instrument.facts:
+            lines.append(f"  [{fact.evidence.value}] {fact.fact} ({fact.source})")
     if instrument.notes:
         lines += ["", "Notes"] + [f"  {note}" for note in instrument.notes]
+    return lines
+
+
+def describe(instrument: Instrument) -> str:
+    """The full human-readable description ``attune instruments show`` prints."""
+    lines = [f"{instrument.title} ({instrument.abbreviation})  id: {instrument.id}"]
+    lines.append(f"version {instrument.version}; {len(instrument.items)} items")
+    if instrument.description:
+        lines.append(instrument.description)
+    if instrument.instructions:
+        lines += ["", f"Instructions: {instrument.instructions}"]
+    lines += _items_lines(instrument)
+    lines += _scoring_lines(instrument)
+    lines += _provenance_lines(instrument)
     return "\n".join(lines)
 
 

@@ -44,6 +44,7 @@ class RowResult:
     flags: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     imputed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -62,6 +63,7 @@ def from_score(row_id: str, instrument: Instrument, result: Score) -> RowResult:
         flags=list(result.flags),
         missing=list(result.missing),
         imputed=list(result.imputed),
+        skipped=list(result.skipped),
         findings=[f.code for f in result.findings],
     )
 
@@ -154,12 +156,26 @@ def _json_number(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
+LIST_COLUMNS = ("flags", "missing", "imputed", "skipped", "findings")
+
+
 def to_csv(instrument: Instrument, results: Sequence[RowResult]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     subscale_keys = [s.key for s in instrument.subscales]
     writer.writerow(
-        ["id", "total", "band", *subscale_keys, "flags", "missing", "imputed", "findings", "errors"]
+        [
+            "id",
+            "total",
+            "band",
+            *subscale_keys,
+            "flags",
+            "missing",
+            "imputed",
+            "skipped",
+            "findings",
+            "errors",
+        ]
     )
     for r in results:
         writer.writerow(
@@ -171,6 +187,7 @@ def to_csv(instrument: Instrument, results: Sequence[RowResult]) -> str:
                 ";".join(r.flags),
                 ";".join(r.missing),
                 ";".join(r.imputed),
+                ";".join(r.skipped),
                 ";".join(r.findings),
                 "; ".join(r.errors),
             ]
@@ -188,6 +205,7 @@ def to_json(results: Sequence[RowResult]) -> str:
             "flags": r.flags,
             "missing": r.missing,
             "imputed": r.imputed,
+            "skipped": r.skipped,
             "findings": r.findings,
             "errors": r.errors,
         }
@@ -221,7 +239,7 @@ def score_command(
     """Score a file of responses to one instrument.
 
     Prints one result per response in FILE, as CSV (id, total, band, one column per
-    subscale, flags, missing, imputed, findings, errors) or, with --json, as a list of
+    subscale, flags, missing, imputed, skipped, findings, errors) or, with --json, as a list of
     objects. Cells hold the published response codes (PHQ-9 0–3, ECR-R 1–7, AUDIT items 9–10
     0/2/4, yes/no items 1 = yes and 0 = no, before any reverse-keying); an empty cell is an
     unanswered item. A row with a bad value is reported in its errors column and the other

@@ -38,7 +38,7 @@ def test_scores_each_row_with_band_and_flags(attune: Invoke, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     rows = rows_of(result)
     assert list(rows[0]) == [
-        "id", "total", "band", "flags", "missing", "imputed", "findings", "errors",
+        "id", "total", "band", "flags", "missing", "imputed", "skipped", "findings", "errors",
     ]  # fmt: skip
     assert [(r["id"], r["total"], r["band"], r["flags"]) for r in rows] == [
         ("p1", "0", "Minimal", ""),
@@ -61,6 +61,7 @@ def test_json_output_lists_objects(attune: Invoke, tmp_path: Path) -> None:
         "flags": [],
         "missing": [],
         "imputed": [],
+        "skipped": [],
         "findings": [],
         "errors": [],
     }

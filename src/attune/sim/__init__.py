@@ -1,0 +1,1 @@
+"""Synthetic data for demos and tests, generated from a seed (no I/O)."""

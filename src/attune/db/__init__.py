@@ -1,0 +1,40 @@
+"""The SQLAlchemy adapter: tables, repositories, the unit of work and the migrations.
+
+The edges open the database with :func:`open_database` and build a unit of work per
+request::
+
+    db = open_database(settings)         # or open_database("sqlite:///…")
+    uow = db.unit_of_work()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from attune.config import Settings
+from attune.db.engine import make_engine, make_session_factory
+from attune.db.uow import SqlUnitOfWork
+
+__all__ = ["Database", "SqlUnitOfWork", "make_engine", "make_session_factory", "open_database"]
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(target: Settings | str) -> Database:
+    """An engine and session factory for the settings' database (no migrations run)."""
+    url = target.effective_database_url if isinstance(target, Settings) else target
+    engine = make_engine(url)
+    return Database(engine, make_session_factory(engine))

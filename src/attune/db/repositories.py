@@ -1,0 +1,563 @@
+"""SQLAlchemy implementations of the repository protocols in attune.services.ports.
+
+Each repository works inside the unit of work's session and hands back the frozen records
+from ports, never an ORM object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from attune.db.models import (
+    AssignmentRow,
+    AuditEventRow,
+    AuditHeadRow,
+    CaseloadLinkRow,
+    ClinicRow,
+    DraftRow,
+    FlagRow,
+    LoginSessionRow,
+    PatientRow,
+    ResponseRow,
+    UserRow,
+)
+from attune.domain.errors import Conflict, NotFound
+from attune.services.actors import Role
+from attune.services.ports import (
+    Answers,
+    Assignment,
+    AuditEvent,
+    ChainHead,
+    Clinic,
+    Draft,
+    Flag,
+    LoginSession,
+    NewResponse,
+    Patient,
+    StoredResponse,
+    User,
+)
+
+HEAD_ID = 1
+
+
+def flush(session: Session) -> None:
+    """Flush, turning a constraint violation into a Conflict the edges can show."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(
+            "That clashes with a record that is already saved; please reload and try again."
+        ) from exc
+
+
+class SqlClinics:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    @staticmethod
+    def _record(row: ClinicRow) -> Clinic:
+        return Clinic(id=row.id, name=row.name, created_at=row.created_at)
+
+    def add(self, *, name: str, created_at: datetime) -> Clinic:
+        row = ClinicRow(name=name, created_at=created_at)
+        self._s.add(row)
+        flush(self._s)
+        return self._record(row)
+
+    def get(self, clinic_id: int) -> Clinic | None:
+        row = self._s.get(ClinicRow, clinic_id)
+        return self._record(row) if row is not None else None
+
+    def all(self) -> list[Clinic]:
+        rows = self._s.scalars(select(ClinicRow).order_by(ClinicRow.id))
+        return [self._record(r) for r in rows]
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        clinic_id=row.clinic_id,
+        email=row.email,
+        name=row.name,
+        role=Role(row.role),
+        password_hash=row.password_hash,
+        active=row.active,
+        created_at=row.created_at,
+    )
+
+
+class SqlUsers:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(
+        self,
+        *,
+        clinic_id: int,
+        email: str,
+        name: str,
+        role: Role,
+        password_hash: str,
+        created_at: datetime,
+    ) -> User:
+        row = UserRow(
+            clinic_id=clinic_id,
+            email=email.lower(),
+            name=name,
+            role=str(role),
+            password_hash=password_hash,
+            active=True,
+            created_at=created_at,
+        )
+        self._s.add(row)
+        flush(self._s)
+        return _user(row)
+
+    def get(self, user_id: int) -> User | None:
+        row = self._s.get(UserRow, user_id)
+        return _user(row) if row is not None else None
+
+    def by_email(self, email: str) -> User | None:
+        row = self._s.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+        return _user(row) if row is not None else None
+
+    def in_clinic(self, clinic_id: int) -> list[User]:
+        rows = self._s.scalars(
+            select(UserRow).where(UserRow.clinic_id == clinic_id).order_by(UserRow.name)
+        )
+        return [_user(r) for r in rows]
+
+    def _row(self, user_id: int) -> UserRow:
+        row = self._s.get(UserRow, user_id)
+        if row is None:
+            raise NotFound(f"There is no user with id {user_id}.", field="user_id")
+        return row
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        self._row(user_id).password_hash = password_hash
+        flush(self._s)
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self._row(user_id).active = active
+        flush(self._s)
+
+
+def _patient(row: PatientRow) -> Patient:
+    return Patient(
+        id=row.id,
+        clinic_id=row.clinic_id,
+        display_name=row.display_name,
+        date_of_birth=row.date_of_birth,
+        sex=row.sex,
+        user_id=row.user_id,
+        created_at=row.created_at,
+    )
+
+
+class SqlPatients:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(
+        self,
+        *,
+        clinic_id: int,
+        display_name: str,
+        date_of_birth: date | None,
+        sex: str | None,
+        user_id: int | None,
+        created_at: datetime,
+    ) -> Patient:
+        row = PatientRow(
+            clinic_id=clinic_id,
+            display_name=display_name,
+            date_of_birth=date_of_birth,
+            sex=sex,
+            user_id=user_id,
+            created_at=created_at,
+        )
+        self._s.add(row)
+        flush(self._s)
+        return _patient(row)
+
+    def get(self, patient_id: int) -> Patient | None:
+        row = self._s.get(PatientRow, patient_id)
+        return _patient(row) if row is not None else None
+
+    def by_user(self, user_id: int) -> Patient | None:
+        row = self._s.scalar(select(PatientRow).where(PatientRow.user_id == user_id))
+        return _patient(row) if row is not None else None
+
+    def in_clinic(self, clinic_id: int) -> list[Patient]:
+        rows = self._s.scalars(
+            select(PatientRow)
+            .where(PatientRow.clinic_id == clinic_id)
+            .order_by(PatientRow.display_name, PatientRow.id)
+        )
+        return [_patient(r) for r in rows]
+
+    def on_caseload_of(self, clinician_id: int) -> list[Patient]:
+        rows = self._s.scalars(
+            select(PatientRow)
+            .join(CaseloadLinkRow, CaseloadLinkRow.patient_id == PatientRow.id)
+            .where(CaseloadLinkRow.clinician_id == clinician_id)
+            .order_by(PatientRow.display_name, PatientRow.id)
+        )
+        return [_patient(r) for r in rows]
+
+    def add_to_caseload(self, clinician_id: int, patient_id: int, added_at: datetime) -> bool:
+        if self.is_on_caseload(clinician_id, patient_id):
+            return False
+        self._s.add(
+            CaseloadLinkRow(clinician_id=clinician_id, patient_id=patient_id, added_at=added_at)
+        )
+        flush(self._s)
+        return True
+
+    def is_on_caseload(self, clinician_id: int, patient_id: int) -> bool:
+        return self._s.get(CaseloadLinkRow, (clinician_id, patient_id)) is not None
+
+    def clinicians_of(self, patient_id: int) -> list[int]:
+        return list(
+            self._s.scalars(
+                select(CaseloadLinkRow.clinician_id)
+                .where(CaseloadLinkRow.patient_id == patient_id)
+                .order_by(CaseloadLinkRow.clinician_id)
+            )
+        )
+
+
+def _assignment(row: AssignmentRow) -> Assignment:
+    return Assignment(
+        id=row.id,
+        patient_id=row.patient_id,
+        instrument_id=row.instrument_id,
+        every_days=row.every_days,
+        starts_on=row.starts_on,
+        next_due_on=row.next_due_on,
+        active=row.active,
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
+class SqlAssignments:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(
+        self,
+        *,
+        patient_id: int,
+        instrument_id: str,
+        every_days: int | None,
+        starts_on: date,
+        created_by: int,
+        created_at: datetime,
+    ) -> Assignment:
+        row = AssignmentRow(
+            patient_id=patient_id,
+            instrument_id=instrument_id,
+            every_days=every_days,
+            starts_on=starts_on,
+            next_due_on=starts_on,
+            active=True,
+            created_by=created_by,
+            created_at=created_at,
+        )
+        self._s.add(row)
+        flush(self._s)
+        return _assignment(row)
+
+    def get(self, assignment_id: int) -> Assignment | None:
+        row = self._s.get(AssignmentRow, assignment_id)
+        return _assignment(row) if row is not None else None
+
+    def for_patient(self, patient_id: int, *, active_only: bool = True) -> list[Assignment]:
+        query = select(AssignmentRow).where(AssignmentRow.patient_id == patient_id)
+        if active_only:
+            query = query.where(AssignmentRow.active.is_(True))
+        rows = self._s.scalars(query.order_by(AssignmentRow.next_due_on, AssignmentRow.id))
+        return [_assignment(r) for r in rows]
+
+    def reschedule(self, assignment_id: int, *, next_due_on: date, active: bool) -> None:
+        row = self._s.get(AssignmentRow, assignment_id)
+        if row is None:
+            raise NotFound(
+                f"There is no questionnaire with id {assignment_id}.", field="assignment_id"
+            )
+        row.next_due_on = next_due_on
+        row.active = active
+        flush(self._s)
+
+
+class SqlDrafts:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, assignment_id: int) -> Draft | None:
+        row = self._s.get(DraftRow, assignment_id)
+        if row is None:
+            return None
+        return Draft(row.assignment_id, dict(row.answers), row.updated_at)
+
+    def put(self, assignment_id: int, answers: Answers, updated_at: datetime) -> Draft:
+        row = self._s.get(DraftRow, assignment_id)
+        if row is None:
+            row = DraftRow(assignment_id=assignment_id, answers={}, updated_at=updated_at)
+            self._s.add(row)
+        # A new dict, so the JSON column sees the change.
+        row.answers = dict(answers)
+        row.updated_at = updated_at
+        flush(self._s)
+        return Draft(row.assignment_id, dict(row.answers), row.updated_at)
+
+    def delete(self, assignment_id: int) -> None:
+        row = self._s.get(DraftRow, assignment_id)
+        if row is not None:
+            self._s.delete(row)
+            flush(self._s)
+
+
+def _response(row: ResponseRow) -> StoredResponse:
+    return StoredResponse(
+        id=row.id,
+        patient_id=row.patient_id,
+        instrument_id=row.instrument_id,
+        instrument_version=row.instrument_version,
+        assignment_id=row.assignment_id,
+        answers=dict(row.answers),
+        submitted_at=row.submitted_at,
+        submitted_by=row.submitted_by,
+        total=row.total,
+        band=row.band,
+        subscales=dict(row.subscales),
+        flags=list(row.flags),
+        missing=list(row.missing),
+        imputed=list(row.imputed),
+        findings=[dict(f) for f in row.findings],
+    )
+
+
+class SqlResponses:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, response: NewResponse) -> StoredResponse:
+        row = ResponseRow(
+            patient_id=response.patient_id,
+            instrument_id=response.instrument_id,
+            instrument_version=response.instrument_version,
+            assignment_id=response.assignment_id,
+            submitted_by=response.submitted_by,
+            answers=dict(response.answers),
+            submitted_at=response.submitted_at,
+            total=response.total,
+            band=response.band,
+            subscales=dict(response.subscales),
+            flags=list(response.flags),
+            missing=list(response.missing),
+            imputed=list(response.imputed),
+            findings=[dict(f) for f in response.findings],
+        )
+        self._s.add(row)
+        flush(self._s)
+        return _response(row)
+
+    def get(self, response_id: int) -> StoredResponse | None:
+        row = self._s.get(ResponseRow, response_id)
+        return _response(row) if row is not None else None
+
+    def for_patient(self, patient_id: int) -> list[StoredResponse]:
+        rows = self._s.scalars(
+            select(ResponseRow)
+            .where(ResponseRow.patient_id == patient_id)
+            .order_by(ResponseRow.submitted_at.desc(), ResponseRow.id.desc())
+        )
+        return [_response(r) for r in rows]
+
+
+def _flag(row: FlagRow) -> Flag:
+    return Flag(
+        id=row.id,
+        patient_id=row.patient_id,
+        response_id=row.response_id,
+        kind=row.kind,
+        message=row.message,
+        raised_at=row.raised_at,
+        acknowledged_at=row.acknowledged_at,
+        acknowledged_by=row.acknowledged_by,
+        note=row.note,
+    )
+
+
+class SqlFlags:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(
+        self,
+        *,
+        patient_id: int,
+        response_id: int | None,
+        kind: str,
+        message: str,
+        raised_at: datetime,
+    ) -> Flag:
+        row = FlagRow(
+            patient_id=patient_id,
+            response_id=response_id,
+            kind=kind,
+            message=message,
+            raised_at=raised_at,
+        )
+        self._s.add(row)
+        flush(self._s)
+        return _flag(row)
+
+    def get(self, flag_id: int) -> Flag | None:
+        row = self._s.get(FlagRow, flag_id)
+        return _flag(row) if row is not None else None
+
+    def open_for_patient(self, patient_id: int) -> list[Flag]:
+        rows = self._s.scalars(
+            select(FlagRow)
+            .where(FlagRow.patient_id == patient_id, FlagRow.acknowledged_at.is_(None))
+            .order_by(FlagRow.raised_at, FlagRow.id)
+        )
+        return [_flag(r) for r in rows]
+
+    def acknowledge(self, flag_id: int, *, at: datetime, by: int, note: str | None) -> Flag:
+        row = self._s.get(FlagRow, flag_id)
+        if row is None:
+            raise NotFound(f"There is no flag with id {flag_id}.", field="flag_id")
+        row.acknowledged_at = at
+        row.acknowledged_by = by
+        row.note = note
+        flush(self._s)
+        return _flag(row)
+
+
+def _login_session(row: LoginSessionRow) -> LoginSession:
+    return LoginSession(
+        id=row.id,
+        token_hash=row.token_hash,
+        user_id=row.user_id,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        ended_at=row.ended_at,
+    )
+
+
+class SqlSessions:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(
+        self, *, token_hash: str, user_id: int, created_at: datetime, expires_at: datetime
+    ) -> LoginSession:
+        row = LoginSessionRow(
+            token_hash=token_hash, user_id=user_id, created_at=created_at, expires_at=expires_at
+        )
+        self._s.add(row)
+        flush(self._s)
+        return _login_session(row)
+
+    def by_token_hash(self, token_hash: str) -> LoginSession | None:
+        row = self._s.scalar(
+            select(LoginSessionRow).where(LoginSessionRow.token_hash == token_hash)
+        )
+        return _login_session(row) if row is not None else None
+
+    def end(self, session_id: int, at: datetime) -> None:
+        row = self._s.get(LoginSessionRow, session_id)
+        if row is not None and row.ended_at is None:
+            row.ended_at = at
+            flush(self._s)
+
+
+def _event(row: AuditEventRow) -> AuditEvent:
+    return AuditEvent(
+        seq=row.seq,
+        at=row.at,
+        actor_user_id=row.actor_user_id,
+        actor_role=row.actor_role,
+        patient_id=row.patient_id,
+        action=row.action,
+        outcome=row.outcome,
+        detail=row.detail,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+class SqlAuditLog:
+    """The audit chain. ``lock_head`` is ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite
+    every transaction already holds the database's write lock (``BEGIN IMMEDIATE``)."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def _head_row(self, *, lock: bool) -> AuditHeadRow:
+        query = select(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID)
+        if lock:
+            query = query.with_for_update()
+        row = self._s.scalar(query.execution_options(populate_existing=True))
+        if row is None:
+            raise RuntimeError("the audit_head row is missing: run the database migrations")
+        return row
+
+    def lock_head(self) -> ChainHead:
+        row = self._head_row(lock=True)
+        return ChainHead(seq=row.seq, hash=row.hash)
+
+    def head(self) -> ChainHead:
+        row = self._head_row(lock=False)
+        return ChainHead(seq=row.seq, hash=row.hash)
+
+    def append(self, event: AuditEvent) -> None:
+        head = self._head_row(lock=True)
+        if event.seq != head.seq + 1 or event.prev_hash != head.hash:
+            raise Conflict("The audit log moved on while this event was written; try again.")
+        self._s.add(
+            AuditEventRow(
+                seq=event.seq,
+                at=event.at,
+                actor_user_id=event.actor_user_id,
+                actor_role=event.actor_role,
+                patient_id=event.patient_id,
+                action=event.action,
+                outcome=event.outcome,
+                detail=event.detail,
+                prev_hash=event.prev_hash,
+                hash=event.hash,
+            )
+        )
+        head.seq = event.seq
+        head.hash = event.hash
+        flush(self._s)
+
+    def in_order(self) -> Iterator[AuditEvent]:
+        result = self._s.scalars(
+            select(AuditEventRow).order_by(AuditEventRow.seq).execution_options(yield_per=500)
+        )
+        for row in result:
+            yield _event(row)
+
+    def for_patient(self, patient_id: int) -> list[AuditEvent]:
+        rows = self._s.scalars(
+            select(AuditEventRow)
+            .where(AuditEventRow.patient_id == patient_id)
+            .order_by(AuditEventRow.seq)
+        )
+        return [_event(r) for r in rows]
+
+    def count(self) -> int:
+        return int(self._s.scalar(select(func.count()).select_from(AuditEventRow)) or 0)

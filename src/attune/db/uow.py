@@ -1,0 +1,134 @@
+"""The SQLAlchemy unit of work: one session, one transaction, the repositories inside it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from attune.db.repositories import (
+    SqlAssignments,
+    SqlAuditLog,
+    SqlClinics,
+    SqlDrafts,
+    SqlFlags,
+    SqlPatients,
+    SqlResponses,
+    SqlSessions,
+    SqlUsers,
+)
+from attune.domain.errors import Conflict
+
+
+class _Open:
+    """The repositories of one open session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.clinics = SqlClinics(session)
+        self.users = SqlUsers(session)
+        self.patients = SqlPatients(session)
+        self.assignments = SqlAssignments(session)
+        self.drafts = SqlDrafts(session)
+        self.responses = SqlResponses(session)
+        self.flags = SqlFlags(session)
+        self.sessions = SqlSessions(session)
+        self.audit = SqlAuditLog(session)
+
+
+class SqlUnitOfWork:
+    """Implements :class:`attune.services.ports.UnitOfWork` with a SQLAlchemy session.
+
+    ``with uow:`` opens a session (nested ``with`` blocks share it); leaving the outermost
+    block rolls back whatever was not committed and closes the session. One instance may
+    be used for several transactions one after another, but not from two threads at once.
+    """
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self._open: _Open | None = None
+        self._depth = 0
+
+    def __enter__(self) -> Self:
+        if self._open is None:
+            self._open = _Open(self._factory())
+        self._depth += 1
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._open is not None:
+            session = self._open.session
+            self._open = None
+            try:
+                session.rollback()
+            finally:
+                session.close()
+
+    @property
+    def _repos(self) -> _Open:
+        if self._open is None:
+            raise RuntimeError("use the unit of work inside a 'with' block")
+        return self._open
+
+    @property
+    def session(self) -> Session:
+        """The open SQLAlchemy session (for the adapter's own tests and tools)."""
+        return self._repos.session
+
+    def commit(self) -> None:
+        """Commit; a constraint violation becomes a Conflict and nothing is kept."""
+        session = self._repos.session
+        try:
+            session.commit()
+        except IntegrityError as exc:
+            session.rollback()
+            raise Conflict(
+                "That clashes with a record that is already saved; please reload and try again."
+            ) from exc
+
+    def rollback(self) -> None:
+        self._repos.session.rollback()
+
+    @property
+    def clinics(self) -> SqlClinics:
+        return self._repos.clinics
+
+    @property
+    def users(self) -> SqlUsers:
+        return self._repos.users
+
+    @property
+    def patients(self) -> SqlPatients:
+        return self._repos.patients
+
+    @property
+    def assignments(self) -> SqlAssignments:
+        return self._repos.assignments
+
+    @property
+    def drafts(self) -> SqlDrafts:
+        return self._repos.drafts
+
+    @property
+    def responses(self) -> SqlResponses:
+        return self._repos.responses
+
+    @property
+    def flags(self) -> SqlFlags:
+        return self._repos.flags
+
+    @property
+    def sessions(self) -> SqlSessions:
+        return self._repos.sessions
+
+    @property
+    def audit(self) -> SqlAuditLog:
+        return self._repos.audit

@@ -1,0 +1,105 @@
+"""FastAPI dependencies: settings, clock, the unit of work, and who is acting.
+
+This is the only module of the web layer that touches :mod:`attune.db`: it opens a
+``SqlUnitOfWork`` on the engine the app was created with. Routes receive the unit of work
+and an :class:`~attune.services.actors.Actor` and pass them to one service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends
+from starlette.datastructures import FormData
+from starlette.requests import Request
+
+from attune.config import Settings
+from attune.db import Database, open_database
+from attune.domain.errors import AuthenticationFailed
+from attune.services import auth
+from attune.services.actors import Actor
+from attune.services.clock import Clock
+from attune.services.ports import UnitOfWork
+from attune.web.cookies import SESSION_COOKIE
+
+UowFactory = Callable[[], UnitOfWork]
+
+SESSION_ENDED = auth.SESSION_ENDED
+
+
+def open_app_database(settings: Settings) -> Database:
+    """The database named by the settings: the one place the web edge builds the concrete
+    unit of work (``Database.unit_of_work`` opens a ``SqlUnitOfWork``)."""
+    return open_database(settings)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    """A fresh unit of work for this request (each service call opens its own transaction)."""
+    factory: UowFactory = request.app.state.uow_factory
+    return factory()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def request_token(request: Request) -> str | None:
+    """The session token of this request: a bearer token first, else the session cookie."""
+    return bearer_token(request) or request.cookies.get(SESSION_COOKIE) or None
+
+
+def current_actor(request: Request, uow: UowDep, clock: ClockDep) -> Actor:
+    """The logged-in actor, or AuthenticationFailed (pages: a redirect to the login page)."""
+    token = request_token(request)
+    if not token:
+        raise AuthenticationFailed(SESSION_ENDED)
+    actor = auth.actor_for_token(uow, token, clock)
+    request.state.actor = actor
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def optional_actor(request: Request, uow: UowDep, clock: ClockDep) -> Actor | None:
+    """The logged-in actor if the session is live, else None (for the login page)."""
+    token = request_token(request)
+    if not token:
+        return None
+    try:
+        actor = auth.actor_for_token(uow, token, clock)
+    except AuthenticationFailed:
+        return None
+    request.state.actor = actor
+    return actor
+
+
+OptionalActorDep = Annotated[Actor | None, Depends(optional_actor)]
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form (parsed once; the CSRF check has usually read it already)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(posted_form)]

@@ -1,0 +1,20 @@
+"""Server-rendered pages: the login page, the patient portal and the clinician view.
+
+Every route here goes through :func:`attune.web.csrf.require_csrf`, so every form POST
+needs the page's CSRF token.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from attune.web.csrf import require_csrf
+from attune.web.pages import auth, clinic, portal
+
+
+def router() -> APIRouter:
+    pages = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)
+    pages.include_router(auth.router)
+    pages.include_router(portal.router)
+    pages.include_router(clinic.router)
+    return pages

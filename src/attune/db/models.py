@@ -129,6 +129,7 @@ class ResponseRow(Base):
     flags: Mapped[list[str]] = mapped_column(JSON)
     missing: Mapped[list[str]] = mapped_column(JSON)
     imputed: Mapped[list[str]] = mapped_column(JSON)
+    skipped: Mapped[list[str]] = mapped_column(JSON)
     findings: Mapped[list[dict[str, str]]] = mapped_column(JSON)
 
 

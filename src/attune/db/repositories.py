@@ -342,6 +342,7 @@ def _response(row: ResponseRow) -> StoredResponse:
         flags=list(row.flags),
         missing=list(row.missing),
         imputed=list(row.imputed),
+        skipped=list(row.skipped),
         findings=[dict(f) for f in row.findings],
     )
 
@@ -365,6 +366,7 @@ class SqlResponses:
             flags=list(response.flags),
             missing=list(response.missing),
             imputed=list(response.imputed),
+            skipped=list(response.skipped),
             findings=[dict(f) for f in response.findings],
         )
         self._s.add(row)

@@ -116,6 +116,8 @@ class NewResponse:
     flags: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     imputed: list[str] = field(default_factory=list)
+    #: Unanswered items the form's own skip instruction scored.
+    skipped: list[str] = field(default_factory=list)
     #: Rule findings as ``{"code": ..., "text": ...}``.
     findings: list[dict[str, str]] = field(default_factory=list)
 
@@ -136,6 +138,7 @@ class StoredResponse:
     flags: list[str]
     missing: list[str]
     imputed: list[str]
+    skipped: list[str]
     findings: list[dict[str, str]]
 
 

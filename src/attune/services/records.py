@@ -96,11 +96,14 @@ class ScoreSeries:
 class ItemAnswer:
     number: int
     link_id: str
-    #: The item's wording, or "Item N" where the licence does not let us ship it.
+    #: The item's wording, else our short topic label where the licence does not let us
+    #: ship the wording, else "Item N".
     text: str
     code: int | None
     label: str | None
     weight: float | None
+    #: Unanswered because the form's skip instruction said so (scored by that rule).
+    skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class ResponseView:
     flags: tuple[str, ...]
     missing: tuple[str, ...]
     imputed: tuple[str, ...]
+    skipped: tuple[str, ...]
     findings: tuple[tuple[str, str], ...]
     items: tuple[ItemAnswer, ...]
 
@@ -224,7 +228,7 @@ def clinic_patients(
 
 
 def _item_answers(
-    instrument: Instrument | None, answers: Mapping[str, int | None]
+    instrument: Instrument | None, answers: Mapping[str, int | None], skipped: set[str]
 ) -> tuple[ItemAnswer, ...]:
     if instrument is None:
         return tuple(
@@ -234,14 +238,20 @@ def _item_answers(
     rows = []
     for item in instrument.items:
         code = answers.get(item.link_id)
+        label: str | None = None
+        weight: float | None = None
+        if code is not None and code in item.codes:
+            label = item.label_for(code)
+            weight = float(item.weight(code))
         rows.append(
             ItemAnswer(
                 number=item.number,
                 link_id=item.link_id,
-                text=item.text or f"Item {item.number}",
+                text=item.display,
                 code=code,
-                label=item.label_for(code) if code is not None else None,
-                weight=float(item.weight(code)) if code is not None else None,
+                label=label,
+                weight=weight,
+                skipped=item.link_id in skipped,
             )
         )
     return tuple(rows)
@@ -262,8 +272,9 @@ def _response_view(response: StoredResponse) -> ResponseView:
         flags=tuple(response.flags),
         missing=tuple(response.missing),
         imputed=tuple(response.imputed),
+        skipped=tuple(response.skipped),
         findings=tuple((f.get("code", ""), f.get("text", "")) for f in response.findings),
-        items=_item_answers(instrument, response.answers),
+        items=_item_answers(instrument, response.answers, set(response.skipped)),
     )
 
 

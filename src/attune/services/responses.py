@@ -209,6 +209,7 @@ def submit_response(
                 flags=list(result.flags),
                 missing=list(result.missing),
                 imputed=list(result.imputed),
+                skipped=list(result.skipped),
                 findings=[{"code": f.code, "text": f.text} for f in result.findings],
             )
         )

@@ -164,6 +164,7 @@ def upgrade() -> None:
         _json("flags"),
         _json("missing"),
         _json("imputed"),
+        _json("skipped"),
         _json("findings"),
         sa.ForeignKeyConstraint(
             ["assignment_id"], ["assignment.id"], name=op.f("fk_response_assignment_id_assignment")

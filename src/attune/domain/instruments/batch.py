@@ -89,21 +89,40 @@ def _read_codes(codes: ArrayLike, k: int, name: str) -> tuple[Ints, Bools]:
     return data.astype(np.int64, copy=False), np.asarray(mask, dtype=np.bool_)
 
 
+def _raise_bad(instrument: Instrument, data: Ints, bad: Bools) -> None:
+    row, col = (int(x[0]) for x in np.nonzero(bad))
+    item = instrument.items[col]
+    raise InvalidAnswer(
+        f"{instrument.abbreviation} row {row} item {item.link_id}: {int(data[row, col])} "
+        f"is not an allowed answer (allowed: {allowed_text(instrument, item.link_id)})",
+        field=item.link_id,
+    )
+
+
+def _is_identity(instrument: Instrument) -> bool:
+    """True when every item takes the same run of codes low..high, each weighing its code."""
+    first = instrument.items[0].codes
+    run = tuple(range(min(first), max(first) + 1))
+    return all(
+        item.codes == run and all(o.weight == o.code for o in item.options)
+        for item in instrument.items
+    )
+
+
 def _weights(instrument: Instrument, data: Ints, present: Bools) -> Ints:
+    if _is_identity(instrument):
+        item = instrument.items[0]
+        bad = present & ((data < item.low) | (data > item.high))
+        if bad.any():
+            _raise_bad(instrument, data, bad)
+        return np.where(present, data, 0)
     tables = _Tables(instrument)
     rel = data - tables.low
     in_span = (rel >= 0) & (rel < tables.span)
     flat = np.where(present & in_span, rel, 0) + tables.offsets
-    ok = np.take(tables.valid, flat) & in_span
-    bad = present & ~ok
+    bad = present & ~(np.take(tables.valid, flat) & in_span)
     if bad.any():
-        row, col = (int(x[0]) for x in np.nonzero(bad))
-        item = instrument.items[col]
-        raise InvalidAnswer(
-            f"{instrument.abbreviation} row {row} item {item.link_id}: {int(data[row, col])} "
-            f"is not an allowed answer (allowed: {allowed_text(instrument, item.link_id)})",
-            field=item.link_id,
-        )
+        _raise_bad(instrument, data, bad)
     return np.where(present, np.take(tables.weights, flat), 0)
 
 
@@ -162,8 +181,10 @@ def score_table(
     imputed = eligible[:, None] & ~have
 
     def combine(cols: list[int], method: Method) -> Floats:
-        filled = imputed[:, cols].sum(axis=1)
-        value = weights[:, cols].sum(axis=1).astype(np.float64) + filled * mean
+        whole = len(cols) == k
+        filled = imputed.sum(axis=1) if whole else imputed[:, cols].sum(axis=1)
+        present_sum = sums if whole else weights[:, cols].sum(axis=1)
+        value = present_sum.astype(np.float64) + filled * mean
         if method is Method.MEAN:
             value = value / len(cols)
         return np.where(scored, value, np.nan)

@@ -1,8 +1,9 @@
 """``attune score``: score a file of responses to one instrument.
 
 Rows with problems are reported in their own ``errors`` and never stop the other rows.
-Large CSV files are scored with the vectorised batch path; any row it cannot take (one
-with errors) is scored one at a time, so the results are the same either way.
+Files of BATCH_FROM rows or more are scored with the vectorised batch path; rows it does
+not take (those with errors or unanswered items) are scored one at a time. The results
+are the same either way.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from attune.domain.instruments import Instrument, Score, ScoringContext, get_ins
 
 #: Files with more rows than this show a progress bar on stderr.
 PROGRESS_FROM = 2000
+#: Files with at least this many rows go through the vectorised batch path.
+BATCH_FROM = 200
 
 
 class Sex(StrEnum):
@@ -132,7 +135,9 @@ def score_rows(
     instrument: Instrument, rows: Sequence[InputRow], default_sex: str | None
 ) -> list[RowResult]:
     """Score every row, with a progress bar on stderr for large files."""
-    scorer: Scorer = score_rows_one_by_one
+    from attune.cli.score_batch import score_rows_batched
+
+    scorer: Scorer = score_rows_batched if len(rows) >= BATCH_FROM else score_rows_one_by_one
     with _progress(len(rows)) as progress:
         task = progress.add_task("scoring", total=len(rows))
 

@@ -240,3 +240,31 @@ def test_large_file_keeps_stdout_clean_csv(attune: Invoke, tmp_path: Path) -> No
     rows = rows_of(result)
     assert len(rows) == 3000
     assert all(r["total"].isdigit() for r in rows)
+
+
+@pytest.mark.parametrize("instrument", list_instruments(), ids=lambda i: i.id)
+def test_batch_path_gives_identical_results(instrument: object) -> None:
+    """Large files go through numpy; the printed results equal one-at-a-time scoring."""
+    from attune.cli.score import score_rows_one_by_one, to_csv, to_json
+    from attune.cli.score_batch import score_rows_batched
+    from attune.cli.score_input import InputRow
+    from attune.domain.instruments import Instrument
+
+    assert isinstance(instrument, Instrument)
+    rng = random.Random(instrument.id)
+    rows = []
+    for n in range(600):
+        answers: dict[str, int | None] = {
+            item.link_id: rng.choice(item.codes) for item in instrument.items
+        }
+        roll = rng.random()
+        if roll < 0.15:  # some unanswered items
+            for link_id in rng.sample(instrument.item_ids, rng.randint(1, 3)):
+                answers[link_id] = None
+        errors = ["q1: 'x' is not a whole number"] if 0.15 <= roll < 0.2 else []
+        sex = rng.choice(["female", "male", None])
+        rows.append(InputRow(id=f"r{n}", answers=answers, sex=sex, errors=errors))
+    one = score_rows_one_by_one(instrument, rows, "male", lambda n: None)
+    batched = score_rows_batched(instrument, rows, "male", lambda n: None)
+    assert to_json(batched) == to_json(one)
+    assert to_csv(instrument, batched) == to_csv(instrument, one)

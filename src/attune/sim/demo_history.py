@@ -24,7 +24,11 @@ from attune.domain.instruments import Instrument, Item, list_instruments
 RECURRING: tuple[tuple[str, int], ...] = (("phq9", 14), ("gad7", 14))
 #: Asked once, when a patient joins, if the instrument ships with Attune. In the order a
 #: clinic would give them; ids that do not exist (yet) are skipped.
-INTAKE: tuple[str, ...] = ("audit", "dast10", "ecrr", "pcl5", "ace", "ders16", "pgsi")
+INTAKE: tuple[str, ...] = ("audit", "dast10", "pgsi", "ecrr", "pcl5", "ace", "ders16")
+#: Intake measures of one kind of addiction: high for the patient's main problem, low for
+#: the others. The rest follow the patient's overall severity.
+PROBLEM_MEASURES = {"audit": "alcohol", "dast10": "drugs", "pgsi": "gambling"}
+PROBLEMS = ("alcohol", "alcohol", "alcohol", "drugs", "drugs", "gambling")
 
 FIRST_NAMES = (
     "Ada", "Ben", "Carla", "Dev", "Elena", "Farid", "Grace", "Hugo", "Imani", "Jonas",
@@ -62,6 +66,8 @@ class DemoPatient:
     sex: str
     date_of_birth: date
     clinician: int  # index into DemoHistory.clinicians
+    #: The main problem that brought them to the clinic (see PROBLEM_MEASURES).
+    problem: str
     course: Course
     joined: datetime
     start_severity: float
@@ -111,7 +117,8 @@ def _answer(rng: random.Random, item: Item, severity: float, critical: bool, ris
     low, high = by_weight[0].weight, by_weight[-1].weight
     if critical and not risky:
         return by_weight[0].code
-    target = low + (high - low) * min(max(rng.gauss(severity, 0.18), 0.0), 1.0)
+    spread = 0.06 + 0.15 * severity
+    target = low + (high - low) * min(max(rng.gauss(severity, spread), 0.0), 1.0)
     if critical:
         # Even at risk, the item most often stays at its lowest answer.
         target = low + (target - low) * 0.5
@@ -126,11 +133,22 @@ def answers_for(
     *,
     risky: bool = False,
     allow_missing: bool = True,
+    subscale_spread: float = 0.0,
 ) -> dict[str, int | None]:
-    """One plausible response at ``severity`` (0 = no problems, 1 = the most severe)."""
+    """One plausible response at ``severity`` (0 = no problems, 1 = the most severe).
+
+    With ``subscale_spread``, each subscale's items sit at their own severity around the
+    overall one (so, say, attachment anxiety and avoidance need not go together).
+    """
     critical = {c.link_id for c in instrument.critical}
+    level = {item.link_id: severity for item in instrument.items}
+    if subscale_spread:
+        for sub in instrument.subscales:
+            own = min(max(rng.gauss(severity, subscale_spread), 0.0), 1.0)
+            for link_id in sub.items:
+                level[link_id] = own
     answers: dict[str, int | None] = {
-        item.link_id: _answer(rng, item, severity, item.link_id in critical, risky)
+        item.link_id: _answer(rng, item, level[item.link_id], item.link_id in critical, risky)
         for item in instrument.items
     }
     # Now and then a patient leaves one question out, where the manual allows for it.
@@ -170,6 +188,7 @@ def _patients(
                 sex=rng.choice(("female", "male")),
                 date_of_birth=date(birth_year, rng.randint(1, 12), rng.randint(1, 28)),
                 clinician=n % clinicians,
+                problem=rng.choice(PROBLEMS),
                 course=course,
                 joined=joined,
                 start_severity=start,
@@ -235,11 +254,20 @@ def _history(
     events: list[DemoResponse | DemoAcknowledgement] = []
     sitting = patient.joined + timedelta(minutes=30)
     for instrument_id in INTAKE:
-        if instrument_id in known:
+        if instrument_id not in known:
+            continue
+        problem = PROBLEM_MEASURES.get(instrument_id)
+        if problem is None:
             severity = _severity(patient, sitting, today)
-            answers = answers_for(rng, known[instrument_id], severity, allow_missing=False)
-            events.append(DemoResponse(patient.key, instrument_id, sitting, answers, False))
-            sitting += timedelta(minutes=4)
+        elif problem == patient.problem:
+            severity = rng.uniform(0.45, 0.85)
+        else:
+            severity = rng.uniform(0.0, 0.15)
+        answers = answers_for(
+            rng, known[instrument_id], severity, allow_missing=False, subscale_spread=0.2
+        )
+        events.append(DemoResponse(patient.key, instrument_id, sitting, answers, False))
+        sitting += timedelta(minutes=4)
     for instrument_id, every_days in RECURRING:
         if instrument_id not in known:
             continue

@@ -32,6 +32,7 @@ from attune.domain.instruments.model import (
     Subscale,
     reverse_code,
 )
+from attune.domain.instruments.rules import REQUIRES, RULES
 
 JSON = Mapping[str, object]
 
@@ -235,6 +236,12 @@ def parse_definition(data: JSON) -> Instrument:
     if not has_total and not subscales:
         raise InvalidDefinition(f"{where}: an instrument without a total needs subscales")
 
+    rule = _opt_str(scoring, "rule", where)
+    if rule is not None and (rule not in RULES or not set(REQUIRES[rule]) <= set(ids)):
+        raise InvalidDefinition(
+            f"{where}: unknown scoring rule '{rule}', or its items are missing", field="rule"
+        )
+
     codes = _obj(data, "codes", where)
     source = _obj(data, "source", where)
     licence = _obj(data, "licence", where)
@@ -259,7 +266,7 @@ def parse_definition(data: JSON) -> Instrument:
         max_missing=max_missing,
         missing_source=_str(missing, "source", where, ""),
         skip_rules=skips,
-        rule=_opt_str(scoring, "rule", where),
+        rule=rule,
         loinc_panel=_opt_str(codes, "loinc_panel", where),
         loinc_total=_opt_str(codes, "loinc_total", where),
         source=Source(

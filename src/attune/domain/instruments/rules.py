@@ -79,6 +79,15 @@ PCL5_CLUSTERS: tuple[tuple[int, int, int], ...] = ((1, 5, 1), (6, 7, 1), (8, 14,
 PCL5_ENDORSED = 2
 PCL5_CUTPOINT = 33.0
 
+#: Items each rule reads, checked when a definition naming the rule is loaded.
+REQUIRES: dict[str, tuple[str, ...]] = {
+    "pcl5": tuple(f"q{n}" for n in range(1, 21)),
+    "audit_zone": ("q4", "q5", "q6", "q9", "q10"),
+    "auditc_sex": ("q2", "q3"),
+    "igds9sf": (),
+    "bwas": (),
+}
+
 
 def rule(name: str) -> Callable[[Rule], Rule]:
     def register(fn: Rule) -> Rule:

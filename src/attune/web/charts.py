@@ -21,6 +21,8 @@ BAND_FILLS = ("#e8f3ee", "#f4f1e1", "#f8eadb", "#f6e1da", "#f1d9de", "#ead7e6")
 LINE_COLOUR = "#2d5c73"
 AXIS_COLOUR = "#4a4a4a"
 TEXT_COLOUR = "#2b2b2b"
+#: Room on the right for the band labels ("Moderately severe" at 12px).
+BAND_LABEL_MARGIN = 124
 
 
 @dataclass(frozen=True)
@@ -138,9 +140,12 @@ def _band_rects(series: ChartSeries, frame: _Frame) -> list[str]:
             f'<rect class="chart-band" x="{frame.left}" y="{_num(y_top)}" '
             f'width="{frame.plot_width}" height="{_num(y_bottom - y_top)}" fill="{fill}"/>'
         )
+        if y_bottom - y_top < 11:
+            continue  # too thin to label legibly; the table and point titles name the band
+        # The label sits in the right margin, level with the middle of its band.
         parts.append(
-            f'<text class="chart-band-label" x="{frame.left + frame.plot_width - 6}" '
-            f'y="{_num(y_top + 14)}" text-anchor="end" font-size="11" '
+            f'<text class="chart-band-label" x="{frame.left + frame.plot_width + 8}" '
+            f'y="{_num((y_top + y_bottom) / 2)}" dy="4" font-size="12" '
             f'fill="{TEXT_COLOUR}">{escape(band.label)}</text>'
         )
     return parts
@@ -162,7 +167,8 @@ def line_chart(series: ChartSeries, *, width: int = 640, height: int = 280) -> s
     """The series as an SVG line chart with band shading and axis labels."""
     if series.y_max <= series.y_min:
         raise ValueError("y_max must be greater than y_min")
-    frame = _Frame(width=width, height=height, left=48, right=16, top=16, bottom=52)
+    right = BAND_LABEL_MARGIN if series.bands else 16
+    frame = _Frame(width=width, height=height, left=48, right=right, top=16, bottom=52)
     points = sorted(series.points, key=lambda p: p.when)
     slug = "".join(ch if ch.isalnum() else "-" for ch in series.title.lower()).strip("-")
     title_id = f"chart-{slug}-title"

@@ -41,7 +41,7 @@ def patient_record(
 def assign(
     patient_id: int, body: AssignIn, actor: ActorDep, uow: UowDep, clock: ClockDep
 ) -> AssignmentOut:
-    """Ask the patient to complete an instrument once, or every ``every_days`` days."""
+    """Ask the patient to complete an instrument once, or every every_days days."""
     info = assignments.assign_instrument(
         uow, actor, patient_id, body.instrument_id, body.every_days, body.starts_on, clock
     )

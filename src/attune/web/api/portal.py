@@ -55,7 +55,7 @@ def submit(
     clock: ClockDep,
     settings: SettingsDep,
 ) -> SubmittedOut:
-    """Score and store a response. ``crisis`` true means: show ``crisis_resources`` now."""
+    """Score and store a response. crisis true means: show crisis_resources at once."""
     result = responses.submit_response(
         uow,
         actor,

@@ -51,10 +51,15 @@ def chart_for(series: ScoreSeries) -> Chart:
     return Chart(series=series, svg=Markup(line_chart(data)), table=Markup(data_table(data)))
 
 
+def _to_portal() -> Response:
+    """The clinician view is for staff; a patient is sent to their own portal instead."""
+    return RedirectResponse("/portal", status_code=303)
+
+
 @router.get("")
 def caseload(request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep) -> Response:
     if not actor.is_staff:
-        return RedirectResponse("/portal", status_code=303)
+        return _to_portal()
     rows = records.caseload(uow, actor, clock)
     return render(request, "clinic/caseload.html", {"rows": rows})
 
@@ -73,6 +78,8 @@ def patient(
     assigned: str = "",
     acknowledged: str = "",
 ) -> Response:
+    if not actor.is_staff:
+        return _to_portal()
     record = records.patient_record(uow, actor, patient_id, clock)
     notice = ""
     if assigned:
@@ -131,6 +138,9 @@ def assign(
     clock: ClockDep,
     form: FormDep,
 ) -> Response:
+    if not actor.is_staff:
+        return _to_portal()
+
     def again(error: DomainError, status: int) -> Response:
         return render(
             request,
@@ -169,6 +179,8 @@ def acknowledge(
     clock: ClockDep,
     form: FormDep,
 ) -> Response:
+    if not actor.is_staff:
+        return _to_portal()
     note = _field(form, "note") or None
 
     def again(error: DomainError, status: int) -> Response:

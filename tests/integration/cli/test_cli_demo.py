@@ -1,0 +1,122 @@
+"""``attune demo`` builds a believable clinic through the services, and ``make run`` serves it."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from typer.testing import Result
+
+from attune.cli.demo import DEMO_PASSWORD
+from attune.db import open_database
+from attune.services.audit import verify_audit
+from attune.services.auth import log_in
+from attune.services.clock import SYSTEM_CLOCK
+from attune.services.records import caseload, patient_record
+
+Invoke = Callable[..., Result]
+
+
+def _logins(output: str) -> dict[str, str]:
+    """email -> role, from the printed login table."""
+    found = re.findall(r"^  (\S+@\S+)\s+(admin|clinician|patient)\s", output, re.MULTILINE)
+    return dict(found)
+
+
+def test_demo_builds_the_clinic_and_prints_working_logins(
+    run_attune: Invoke, tmp_path: Path
+) -> None:
+    result = run_attune(["demo", "--no-serve", "--patients", "8"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "8 patients" in out and "open flag(s)" in out
+    assert f"every password is {DEMO_PASSWORD}" in out
+    assert "development mode: no secret key is needed" in out
+    assert "http://127.0.0.1:8000" in out
+    logins = _logins(out)
+    assert sorted(logins.values()).count("clinician") == 3
+    assert "admin" in logins.values() and "patient" in logins.values()
+
+    db_path = tmp_path / "data" / "demo.db"
+    assert db_path.is_file()
+    assert not (tmp_path / "data" / "attune.db").exists()
+    database = open_database(f"sqlite:///{db_path.as_posix()}")
+    try:
+        for email in logins:
+            log_in(database.unit_of_work(), email, DEMO_PASSWORD, SYSTEM_CLOCK, 1)
+        admin_email = next(e for e, role in logins.items() if role == "admin")
+        admin = log_in(database.unit_of_work(), admin_email, DEMO_PASSWORD, SYSTEM_CLOCK, 1).actor
+        rows = caseload(database.unit_of_work(), admin, SYSTEM_CLOCK)
+        assert len(rows) == 8
+        open_flags = [f for row in rows for f in row.open_flags]
+        assert any(f.kind == "suicidal_ideation" for f in open_flags)
+        assert f"{len(open_flags)} open flag(s)" in out
+        record = patient_record(database.unit_of_work(), admin, rows[0].patient_id, SYSTEM_CLOCK)
+        phq9 = next(s for s in record.series if s.instrument_id == "phq9")
+        assert len(phq9.points) >= 3  # months of fortnightly history
+        ids = {r.instrument_id for r in record.responses}
+        assert {"phq9", "gad7", "audit", "ecrr"} <= ids
+        verification = verify_audit(database.unit_of_work())
+        assert verification.ok and verification.checked > 100
+    finally:
+        database.dispose()
+
+    # Fresh every time: a second run rebuilds the same clinic instead of failing on it.
+    again = run_attune(["demo", "--no-serve", "--patients", "8"])
+    assert again.exit_code == 0, again.output
+    assert _logins(again.stdout) == logins
+
+
+def test_demo_never_touches_the_configured_database(run_attune: Invoke, tmp_path: Path) -> None:
+    real = tmp_path / "real.db"
+    result = run_attune(
+        ["demo", "--no-serve", "--patients", "4"],
+        env={"ATTUNE_DATABASE_URL": f"sqlite:///{real.as_posix()}"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "the demo ignores ATTUNE_DATABASE_URL" in result.stdout
+    assert not real.exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_demo_serves_the_clinic(tmp_path: Path) -> None:
+    """What `make run` does: build the demo, print the logins, answer on HTTP."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTUNE_")}
+    env.update({"ATTUNE_DATA_DIR": str(tmp_path / "data"), "ATTUNE_PORT": str(port)})
+    command = [sys.executable, "-m", "attune.cli", "demo", "--patients", "4"]
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    watchdog = threading.Timer(120, proc.kill)  # a safety net, not a timing assertion
+    watchdog.start()
+    try:
+        assert proc.stderr is not None and proc.stdout is not None
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            if "Application startup complete" in line:
+                break
+        else:
+            raise AssertionError("the server did not start:\n" + "".join(seen))
+        page = httpx.get(f"http://127.0.0.1:{port}/login", timeout=10)
+        assert page.status_code == 200
+        assert "<form" in page.text
+    finally:
+        watchdog.cancel()
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert f"every password is {DEMO_PASSWORD}" in out
+    assert f"Open http://127.0.0.1:{port} and log in." in out

@@ -29,6 +29,9 @@ INTAKE: tuple[str, ...] = ("audit", "dast10", "pgsi", "ecrr", "pcl5", "ace", "de
 #: the others. The rest follow the patient's overall severity.
 PROBLEM_MEASURES = {"audit": "alcohol", "dast10": "drugs", "pgsi": "gambling"}
 PROBLEMS = ("alcohol", "alcohol", "alcohol", "drugs", "drugs", "gambling")
+#: Intake measures that run lower than the overall severity (chosen by eye so the demo
+#: looks like a plausible clinic; not calibrated against any data).
+DAMPING = {"ace": 0.6, "pcl5": 0.8, "ders16": 0.9}
 
 FIRST_NAMES = (
     "Ada", "Ben", "Carla", "Dev", "Elena", "Farid", "Grace", "Hugo", "Imani", "Jonas",
@@ -258,7 +261,7 @@ def _history(
             continue
         problem = PROBLEM_MEASURES.get(instrument_id)
         if problem is None:
-            severity = _severity(patient, sitting, today)
+            severity = _severity(patient, sitting, today) * DAMPING.get(instrument_id, 1.0)
         elif problem == patient.problem:
             severity = rng.uniform(0.45, 0.85)
         else:

@@ -20,7 +20,16 @@ def test_cli_reference_is_up_to_date() -> None:
 
 def test_cli_reference_covers_every_command() -> None:
     text = docs.render()
-    for command in ["attune instruments list", "attune instruments show", "attune score"]:
+    for command in [
+        "attune instruments list",
+        "attune instruments show",
+        "attune score",
+        "attune demo",
+        "attune serve",
+        "attune db upgrade",
+        "attune user create",
+        "attune audit verify",
+    ]:
         assert f"## `{command}`" in text
 
 

@@ -221,7 +221,7 @@ def clinic_patients(
             actor=actor,
             action="list_patients",
             outcome=Outcome.ALLOWED,
-            detail=f"{len(rows)} patients",
+            detail=f"listed {len(rows)} patient{'' if len(rows) == 1 else 's'}",
         )
         uow.commit()
     return rows

@@ -268,3 +268,55 @@ def test_batch_path_gives_identical_results(instrument: object) -> None:
     batched = score_rows_batched(instrument, rows, "male", lambda n: None)
     assert to_json(batched) == to_json(one)
     assert to_csv(instrument, batched) == to_csv(instrument, one)
+
+
+def test_auditc_uses_the_sex_column_then_the_sex_option(attune: Invoke, tmp_path: Path) -> None:
+    path = write(tmp_path, "id,q1,q2,q3,sex\nw,1,1,1,female\nm,1,1,1,male\nu,1,1,1,\n")
+    rows = json.loads(attune(["score", "auditc", str(path), "--json"]).stdout)
+    assert [r["findings"] for r in rows] == [
+        ["positive_female"],
+        ["negative_male"],
+        ["positive_if_female"],
+    ]
+    with_default = json.loads(
+        attune(["score", "auditc", str(path), "--json", "--sex", "MALE"]).stdout
+    )
+    assert [r["findings"] for r in with_default] == [
+        ["positive_female"],
+        ["negative_male"],
+        ["negative_male"],
+    ]
+
+
+def test_published_codes_are_what_the_file_holds(attune: Invoke, tmp_path: Path) -> None:
+    # AUDIT items 9 and 10 are coded 0/2/4: a 1 there is an error naming the allowed codes.
+    audit = write(
+        tmp_path,
+        "id,q1,q2,q3,q4,q5,q6,q7,q8,q9,q10\n"
+        "a,4,4,4,4,4,4,4,4,4,4\nb,1,1,1,1,1,1,1,1,1,0\nnever,0,,,,,,,,0,0\n",
+        "audit.csv",
+    )
+    a, b, never = json.loads(attune(["score", "audit", str(audit), "--json"]).stdout)
+    assert a["total"] == 40
+    assert b["errors"] == ["q9: 1 is not an allowed answer for AUDIT (allowed: 0, 2, 4)"]
+    # the form's own skip rule: 'Never' on question 1 skips to question 9
+    assert never["total"] == 0 and never["skipped"] == [f"q{i}" for i in range(2, 9)]
+
+    # DAST-10 is yes = 1, no = 0 as answered; item 3 is reverse-keyed by the engine.
+    dast = write(
+        tmp_path, "id,q1,q2,q3,q4,q5,q6,q7,q8,q9,q10\nall_yes,1,1,1,1,1,1,1,1,1,1\n", "dast.csv"
+    )
+    (row,) = json.loads(attune(["score", "dast10", str(dast), "--json"]).stdout)
+    assert row["total"] == 9
+
+    # ECR-R is 1–7 as answered; 0 is not an answer.
+    header = ",".join(["id", *(f"q{i}" for i in range(1, 37))])
+    ecrr = write(
+        tmp_path, f"{header}\nfours,{','.join(['4'] * 36)}\nzero,{','.join(['0'] * 36)}\n", "e.csv"
+    )
+    fours, zero = json.loads(attune(["score", "ecrr", str(ecrr), "--json"]).stdout)
+    assert fours["total"] is None and fours["subscales"] == {"anxiety": 4, "avoidance": 4}
+    assert (
+        zero["errors"][0]
+        == "q1: 0 is not an allowed answer for ECR-R (allowed: 1, 2, 3, 4, 5, 6, 7)"
+    )

@@ -23,8 +23,8 @@ from attune.domain.instruments.batch import BatchResult, score_table
 CHUNK = 20_000
 
 
-def _complete(instrument: Instrument, row: InputRow) -> bool:
-    return not row.errors and all(row.answers.get(i) is not None for i in instrument.item_ids)
+def _complete(item_ids: tuple[str, ...], row: InputRow) -> bool:
+    return not row.errors and all(row.answers.get(i) is not None for i in item_ids)
 
 
 def _number(value: float) -> float | None:
@@ -60,12 +60,14 @@ def score_rows_batched(
 ) -> list[RowResult]:
     """Score every row; the same results as scoring them one at a time."""
     results: list[RowResult | None] = [None] * len(rows)
-    complete = [i for i, row in enumerate(rows) if _complete(instrument, row)]
+    ids = instrument.item_ids
+    complete = []
     for i, row in enumerate(rows):
-        if results[i] is None and not _complete(instrument, row):
+        if _complete(ids, row):
+            complete.append(i)
+        else:
             results[i] = score_row(instrument, row, default_sex)
             advance(1)
-    ids = instrument.item_ids
     for start in range(0, len(complete), CHUNK):
         chunk = complete[start : start + CHUNK]
         chunk_rows = [rows[i] for i in chunk]

@@ -119,9 +119,13 @@ def read_csv(instrument: Instrument, path: Path) -> list[InputRow]:
     lowered = [n.lower() for n in names]
     id_col = lowered.index("id")
     sex_col = lowered.index("sex") if "sex" in lowered else None
-    item_cols = {name: names.index(name) for name in instrument.item_ids}
+    item_cols = [
+        (item, names.index(item.link_id), {str(c): c for c in item.codes})
+        for item in instrument.items
+    ]
+    item_names = {item.link_id for item in instrument.items}
     unknown_cols = [
-        (i, n) for i, n in enumerate(names) if i != id_col and i != sex_col and n not in item_cols
+        (i, n) for i, n in enumerate(names) if i != id_col and i != sex_col and n not in item_names
     ]
     rows = []
     for number, record in records[1:]:
@@ -140,7 +144,7 @@ def _read_record(
     width: int,
     id_col: int,
     sex_col: int | None,
-    item_cols: dict[str, int],
+    item_cols: list[tuple[Item, int, dict[str, int]]],
     unknown_cols: list[tuple[int, str]],
 ) -> InputRow:
     errors: list[str] = []
@@ -152,11 +156,14 @@ def _read_record(
         errors.append(f"line {line}: the id cell is empty")
         row_id = f"line {line}"
     answers: dict[str, int | None] = {}
-    for link_id, col in item_cols.items():
-        code, error = parse_code(instrument, instrument.item(link_id), cells[col])
-        answers[link_id] = code
-        if error:
-            errors.append(error)
+    for item, col, exact in item_cols:
+        cell = cells[col]
+        code = exact.get(cell)  # the common case: a plain, valid code
+        if code is None:
+            code, error = parse_code(instrument, item, cell)
+            if error:
+                errors.append(error)
+        answers[item.link_id] = code
     for col, name in unknown_cols:
         if cells[col].strip():
             errors.append(

@@ -9,7 +9,8 @@ can read neither them nor our pages, so it cannot produce the token.
 Every POST, PUT, PATCH and DELETE on the pages router and every cookie-authenticated
 unsafe call on the JSON API goes through :func:`require_csrf` (a router-wide dependency),
 so a new form cannot forget it. Calls carrying a bearer token are not exposed to CSRF
-(a browser never adds that header by itself) and need no token.
+(a browser never adds that header by itself) and need no token; neither do API calls
+without a session cookie, which carry no credential at all and get a 401.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from attune.web.cookies import NONCE_COOKIE, SESSION_COOKIE
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+API_PREFIX = "/api/"
 
 
 class CsrfRefused(Exception):
@@ -84,6 +86,8 @@ async def require_csrf(request: Request) -> None:
     """Refuse an unsafe request without a valid token (a router-wide dependency)."""
     if request.method in SAFE_METHODS or _bearer(request):
         return
+    if request.url.path.startswith(API_PREFIX) and SESSION_COOKIE not in request.cookies:
+        return  # no ambient credential to abuse: the API answers 401 by itself
     presented = request.headers.get(CSRF_HEADER)
     if presented is None:
         content_type = request.headers.get("content-type", "")

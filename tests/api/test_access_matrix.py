@@ -1,0 +1,243 @@
+"""Who may use which route: every role × every route, through the HTTP edge.
+
+The rule itself lives in services/access.py; this checks that the web layer passes every
+request through it and maps its answers to the right statuses. Roles, all looking at
+patient 0 (on ``clinician``'s caseload):
+
+admin · clinician (own patient) · other clinician (not theirs) · the patient themself ·
+another patient · anonymous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from web_helpers import TestClient, World, bearer, cookie_csrf, csrf_in, session_token
+
+from attune.services.clock import FixedClock
+from attune.services.ports import UnitOfWork
+from factories import phq9
+
+ROLES = ("admin", "clinician", "other", "patient0", "patient1", "anonymous")
+
+Body = Callable[[World, str], dict[str, object] | None]
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    path: str
+    #: Status by role, in the order of ROLES.
+    expected: tuple[int, int, int, int, int, int]
+    body: Body = lambda world, role: None
+    #: For pages: where a 303 must point, by role (None: not checked).
+    locations: tuple[str | None, ...] = (None,) * 6
+
+
+def _fmt(path: str, world: World, role: str) -> str:
+    flag = world.flag_ids[ROLES.index(role)]
+    return path.format(p=world.patient_id, a=world.assignment_id, f=flag)
+
+
+ASSIGN_TO = {"admin": "gad7", "clinician": "pcl5", "other": "ace", "patient0": "dast10"}
+
+API_CASES = {
+    "me": Case("GET", "/api/v1/me", (200, 200, 200, 200, 200, 401)),
+    "due": Case("GET", "/api/v1/patients/{p}/due", (200, 200, 403, 200, 404, 401)),
+    "draft": Case(
+        "PUT",
+        "/api/v1/assignments/{a}/draft",
+        (200, 200, 403, 200, 404, 401),
+        lambda w, r: {"answers": {"q1": 1}},
+    ),
+    "submit": Case(
+        "POST",
+        "/api/v1/patients/{p}/responses",
+        (201, 201, 403, 201, 404, 401),
+        lambda w, r: {"instrument_id": "phq9", "answers": phq9(5)},
+    ),
+    "caseload": Case("GET", "/api/v1/caseload", (200, 200, 200, 403, 403, 401)),
+    "record": Case("GET", "/api/v1/patients/{p}", (200, 200, 403, 200, 404, 401)),
+    "assign": Case(
+        "POST",
+        "/api/v1/patients/{p}/assignments",
+        (201, 201, 403, 403, 404, 401),
+        lambda w, r: {"instrument_id": ASSIGN_TO.get(r, "gad7"), "every_days": 28},
+    ),
+    "acknowledge": Case(
+        "POST",
+        "/api/v1/flags/{f}/acknowledge",
+        (200, 200, 403, 403, 404, 401),
+        lambda w, r: {"note": "called the patient"},
+    ),
+    "instruments": Case("GET", "/api/v1/instruments", (200, 200, 200, 200, 200, 401)),
+}
+
+PATIENT_HOME = "/portal"
+STAFF_HOME = "/clinic"
+LOGIN = "/login"
+
+
+def _form(data: dict[str, object]) -> Body:
+    return lambda world, role: data
+
+
+PAGE_CASES = {
+    "portal": Case(
+        "GET",
+        "/portal",
+        (303, 303, 303, 200, 200, 303),
+        locations=(STAFF_HOME, STAFF_HOME, STAFF_HOME, None, None, LOGIN),
+    ),
+    "answer page": Case(
+        "GET",
+        "/portal/answer/{a}",
+        (303, 303, 303, 200, 404, 303),
+        locations=(STAFF_HOME, STAFF_HOME, STAFF_HOME, None, None, LOGIN),
+    ),
+    "answer submit": Case(
+        "POST",
+        "/portal/answer/{a}",
+        (303, 303, 303, 200, 404, 303),
+        _form({"instrument_id": "phq9", "action": "submit", **phq9(5)}),
+        locations=(STAFF_HOME, STAFF_HOME, STAFF_HOME, None, None, LOGIN),
+    ),
+    "caseload": Case(
+        "GET",
+        "/clinic",
+        (200, 200, 200, 303, 303, 303),
+        locations=(None, None, None, PATIENT_HOME, PATIENT_HOME, LOGIN),
+    ),
+    "patient": Case(
+        "GET",
+        "/clinic/patients/{p}",
+        (200, 200, 403, 303, 303, 303),
+        locations=(None, None, None, PATIENT_HOME, PATIENT_HOME, LOGIN),
+    ),
+    "assign": Case(
+        "POST",
+        "/clinic/patients/{p}/assignments",
+        (303, 303, 403, 303, 303, 303),
+        lambda w, r: {"instrument_id": ASSIGN_TO.get(r, "gad7"), "schedule": "once"},
+        locations=(
+            "/clinic/patients/",
+            "/clinic/patients/",
+            None,
+            PATIENT_HOME,
+            PATIENT_HOME,
+            LOGIN,
+        ),
+    ),
+    "acknowledge": Case(
+        "POST",
+        "/clinic/patients/{p}/flags/{f}/acknowledge",
+        (303, 303, 403, 303, 303, 303),
+        _form({"note": ""}),
+        locations=(
+            "/clinic/patients/",
+            "/clinic/patients/",
+            None,
+            PATIENT_HOME,
+            PATIENT_HOME,
+            LOGIN,
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(API_CASES))
+def test_api_route_access(
+    name: str, app: FastAPI, world: World, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    case = API_CASES[name]
+    seen = {}
+    for role in ROLES:
+        headers = {}
+        if role != "anonymous":
+            headers = bearer(session_token(uow, clock, world.setup.email(role)))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            response = client.request(
+                case.method,
+                _fmt(case.path, world, role),
+                json=case.body(world, role),
+                headers=headers,
+            )
+        seen[role] = response.status_code
+        if response.status_code >= 400:
+            error = response.json()["error"]
+            assert error["message"] and "Traceback" not in error["message"]
+    assert seen == dict(zip(ROLES, case.expected, strict=True))
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_CASES))
+def test_page_route_access(
+    name: str, app: FastAPI, world: World, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    case = PAGE_CASES[name]
+    seen = {}
+    for index, role in enumerate(ROLES):
+        with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+            if role == "anonymous":
+                csrf = csrf_in(client.get(LOGIN).text)
+            else:
+                client.cookies.set(
+                    "attune_session", session_token(uow, clock, world.setup.email(role))
+                )
+                csrf = cookie_csrf(client)
+            body = case.body(world, role)
+            data = {"csrf_token": csrf, **body} if body is not None else None
+            if case.method == "GET":
+                response = client.get(_fmt(case.path, world, role))
+            else:
+                response = client.post(_fmt(case.path, world, role), data=data)
+        seen[role] = response.status_code
+        expected_location = case.locations[index]
+        if response.status_code == 303 and expected_location is not None:
+            assert response.headers["location"].startswith(expected_location), (role, response)
+        if response.status_code in (403, 404):
+            assert "Traceback" not in response.text
+            assert '<h1 id="error-title">' in response.text
+    assert seen == dict(zip(ROLES, case.expected, strict=True))
+
+
+def test_caseloads_show_only_the_patients_each_may_see(
+    client: TestClient, world: World, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    names = {}
+    for role in ("admin", "clinician", "other"):
+        token = session_token(uow, clock, world.setup.email(role))
+        rows = client.get("/api/v1/caseload", headers=bearer(token)).json()
+        names[role] = sorted(row["display_name"] for row in rows)
+    assert names == {
+        "admin": ["Patient 0 (Harbour)", "Patient 1 (Harbour)"],
+        "clinician": ["Patient 0 (Harbour)"],
+        "other": ["Patient 1 (Harbour)"],
+    }
+
+
+def test_a_patient_sees_their_own_record_without_the_clinicians_flags(
+    client: TestClient, world: World, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    token = session_token(uow, clock, world.setup.email("patient0"))
+    record = client.get(f"/api/v1/patients/{world.patient_id}", headers=bearer(token)).json()
+    assert record["open_flags"] == []
+    staff = session_token(uow, clock, world.setup.email("clinician"))
+    record = client.get(f"/api/v1/patients/{world.patient_id}", headers=bearer(staff)).json()
+    assert len(record["open_flags"]) == len(world.flag_ids)
+
+
+def test_another_clinic_looks_like_no_patient_at_all(
+    client: TestClient, world: World, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    from factories import make_clinic
+
+    elsewhere = make_clinic(uow, clock, name="Elsewhere")
+    token = session_token(uow, clock, elsewhere.email("admin"))
+    response = client.get(f"/api/v1/patients/{world.patient_id}", headers=bearer(token))
+    assert response.status_code == 404
+    assert response.json()["error"]["type"] == "not_found"
+    missing = client.get("/api/v1/patients/999999", headers=bearer(token))
+    assert missing.json()["error"]["message"] == "There is no patient with id 999999."

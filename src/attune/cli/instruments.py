@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 
 from attune.domain.instruments import (
@@ -16,7 +18,7 @@ from attune.domain.instruments import (
 )
 
 app = typer.Typer(
-    help="The validated instruments: list them, show how one is scored.",
+    help="The validated instruments: list them, show how one is scored, export one as FHIR.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -229,3 +231,24 @@ def show_command(
     licence.
     """
     typer.echo(describe(get_instrument(instrument_id)))
+
+
+@app.command("export")
+def export_command(
+    instrument_id: str = typer.Argument(..., metavar="ID", help="Instrument id, e.g. phq9."),
+    fhir: bool = typer.Option(
+        False, "--fhir", help="Print the FHIR R4 Questionnaire as JSON (the only format so far)."
+    ),
+) -> None:
+    """Print an instrument as a FHIR R4 Questionnaire.
+
+    The Questionnaire carries the answer options with their scores (ordinalValue), the
+    LOINC codes, the licence in its copyright element and, where the licence does not let
+    the wording ship, short topic labels in place of the published item text.
+    """
+    from attune.fhir.questionnaire import to_questionnaire
+
+    if not fhir:
+        raise typer.BadParameter("say which format: --fhir", param_hint="format")
+    instrument = get_instrument(instrument_id)
+    typer.echo(json.dumps(to_questionnaire(instrument), indent=2, ensure_ascii=False))

@@ -220,6 +220,10 @@ def to_json(results: Sequence[RowResult]) -> str:
 
 
 def read_rows(instrument: Instrument, path: Path) -> list[InputRow]:
+    from attune.cli.score_fhir import looks_like_json, read_fhir
+
+    if looks_like_json(path):
+        return read_fhir(instrument, path)
     return read_csv(instrument, path)
 
 
@@ -228,7 +232,11 @@ def score_command(
     file: Path = typer.Argument(
         ...,
         metavar="FILE",
-        help="A CSV file: a header row id, q1…qN (optionally sex), then one row per response.",
+        help=(
+            "A CSV file (a header row id, q1…qN, optionally sex; then one row per "
+            "response), or FHIR R4 QuestionnaireResponses: a JSON file (one resource, a "
+            "list or a Bundle) or NDJSON (one per line)."
+        ),
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of CSV."),
     strict: bool = typer.Option(

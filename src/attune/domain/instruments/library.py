@@ -159,6 +159,8 @@ def _items(data: JSON, where: str) -> tuple[Item, ...]:
                 loinc=_opt_str(raw, "loinc", here),
             )
         )
+    if not items:
+        raise InvalidDefinition(f"{where}: needs at least one item", field="items")
     ids = [i.link_id for i in items]
     if len(set(ids)) != len(ids):
         raise InvalidDefinition(f"{where}: item linkIds must be unique", field="linkId")

@@ -44,7 +44,7 @@ def run_server(settings: Settings) -> None:
 
 
 def serve_command(ctx: typer.Context) -> None:
-    """Serve the clinic's web app (pages, JSON API and FHIR API).
+    """Serve the clinic's web app: its pages and its JSON API.
 
     Listens on ATTUNE_HOST:ATTUNE_PORT (default http://127.0.0.1:8000). The database must
     be set up first with `attune db upgrade`. Outside development mode ATTUNE_SECRET_KEY

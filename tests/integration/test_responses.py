@@ -15,7 +15,7 @@ from attune.domain.errors import (
     UnknownItem,
     ValidationError,
 )
-from attune.services import assignments, responses
+from attune.services import assignments, records, responses
 from attune.services.assignments import AssignmentInfo
 from attune.services.clock import FixedClock
 from attune.services.ports import AuditEvent
@@ -284,3 +284,54 @@ def test_acknowledging_a_flag(uow: SqlUnitOfWork, clock: FixedClock, setup: Clin
     with pytest.raises(ValidationError) as long_note:
         responses.acknowledge_flag(uow, setup.admin_actor, flag.id, clock, note="x" * 2001)
     assert long_note.value.field == "note"
+
+
+def test_a_critical_answer_in_an_unscorable_response_still_raises_its_flag(
+    uow: SqlUnitOfWork, clock: FixedClock, setup: ClinicSetup
+) -> None:
+    answers: dict[str, int | None] = {"q1": 1, "q2": 1, "q3": 1, "q9": 2}  # five unanswered
+    with pytest.raises(responses.IncompleteResponse) as raised:
+        responses.submit_response(
+            uow, setup.patient_actor(0), setup.patients[0].id, "phq9", answers, clock
+        )
+    assert raised.value.crisis is True
+    assert "questions 4, 5, 6, 7, 8 are unanswered" in str(raised.value)
+    with uow:
+        assert uow.responses.for_patient(setup.patients[0].id) == []
+        (flag,) = uow.flags.open_for_patient(setup.patients[0].id)
+        events = list(uow.audit.in_order())[-2:]
+    assert (flag.kind, flag.response_id) == ("suicidal_ideation", None)
+    assert [(e.action, e.outcome) for e in events] == [
+        ("submit_response", "failed"),
+        ("raise_flag", "allowed"),
+    ]
+    # The caseload shows it, so a clinician sees it the same day.
+    (row,) = records.caseload(uow, setup.clinician_actor, clock)
+    assert [f.kind for f in row.open_flags] == ["suicidal_ideation"]
+
+
+def test_an_unscorable_response_without_critical_answers_raises_nothing(
+    uow: SqlUnitOfWork, clock: FixedClock, setup: ClinicSetup
+) -> None:
+    with pytest.raises(responses.IncompleteResponse) as raised:
+        responses.submit_response(
+            uow, setup.patient_actor(0), setup.patients[0].id, "phq9", {"q1": 3}, clock
+        )
+    assert raised.value.crisis is False
+    with uow:
+        assert uow.flags.open_for_patient(setup.patients[0].id) == []
+
+
+def test_probing_missing_questionnaires_and_flags_is_audited(
+    uow: SqlUnitOfWork, clock: FixedClock, setup: ClinicSetup
+) -> None:
+    with pytest.raises(NotFound):
+        responses.save_draft(uow, setup.patient_actor(0), 4242, {"q1": 1}, clock)
+    with pytest.raises(NotFound):
+        responses.acknowledge_flag(uow, setup.clinician_actor, 4343, clock)
+    with uow:
+        events = list(uow.audit.in_order())[-2:]
+    assert [(e.action, e.outcome, e.patient_id, e.detail) for e in events] == [
+        ("save_draft", "denied", None, "denied: no assignment 4242"),
+        ("acknowledge_flag", "denied", None, "denied: no flag 4343"),
+    ]

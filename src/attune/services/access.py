@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NoReturn
 
 from attune.domain.errors import DomainError, NotFound, PermissionDenied
 from attune.services.actors import Actor, Role
@@ -191,6 +192,33 @@ def patient_action(
         )
         uow.commit()
         raise
+
+
+def refuse_missing(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: Action,
+    clock: Clock,
+    error: NotFound,
+    *,
+    detail: str,
+) -> NoReturn:
+    """Audit (and commit) an attempt on a record that does not exist, then raise ``error``.
+
+    Used for ids that are not patient ids (a questionnaire, a flag), so probing them
+    leaves the same trace as probing patient ids.
+    """
+    record_event(
+        uow,
+        at=clock.now(),
+        actor=actor,
+        patient_id=None,
+        action=str(action),
+        outcome=Outcome.DENIED,
+        detail=f"denied: {detail}",
+    )
+    uow.commit()
+    raise error
 
 
 def require_staff(actor: Actor, what: str) -> None:

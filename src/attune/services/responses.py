@@ -20,11 +20,12 @@ from attune.domain.errors import Conflict, NotFound, ValidationError
 from attune.domain.instruments import Instrument, Score, ScoringContext, get_instrument
 from attune.domain.instruments import score as score_answers
 from attune.domain.instruments import validate as validate_answers
-from attune.services.access import Action, patient_action
+from attune.services.access import Action, patient_action, refuse_missing
 from attune.services.actors import Actor
 from attune.services.assignments import next_due_after
+from attune.services.audit import record_event
 from attune.services.clock import SYSTEM_CLOCK, Clock
-from attune.services.ports import Answers, Assignment, Flag, NewResponse, UnitOfWork
+from attune.services.ports import Answers, Assignment, Flag, NewResponse, Outcome, UnitOfWork
 
 CRISIS_FLAG = "suicidal_ideation"
 MAX_NOTE_LENGTH = 2000
@@ -92,7 +93,14 @@ def save_draft(
     with uow:
         assignment = uow.assignments.get(assignment_id)
         if assignment is None:
-            raise _no_such_questionnaire(assignment_id)
+            refuse_missing(
+                uow,
+                actor,
+                Action.SAVE_DRAFT,
+                clock,
+                _no_such_questionnaire(assignment_id),
+                detail=f"no assignment {assignment_id}",
+            )
         try:
             with patient_action(
                 uow,
@@ -121,6 +129,20 @@ def save_draft(
     return DraftSaved(draft.assignment_id, dict(draft.answers), draft.updated_at)
 
 
+class IncompleteResponse(ValidationError):
+    """A response too incomplete to score. Nothing is stored, except that a critical answer
+    in it still raises its flag for the clinicians: ``crisis`` then tells the edge to show
+    the crisis resources all the same."""
+
+    def __init__(
+        self, message: str, *, field: str, flags: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        super().__init__(message, field=field)
+        #: (kind, message) of each flag raised by a critical answer.
+        self.flags = flags
+        self.crisis = any(kind == CRISIS_FLAG for kind, _ in flags)
+
+
 def _refuse_unscorable(instrument: Instrument, result: Score) -> None:
     if result.scored:
         return
@@ -130,11 +152,12 @@ def _refuse_unscorable(instrument: Instrument, result: Score) -> None:
         if instrument.max_missing
         else ""
     )
-    raise ValidationError(
+    raise IncompleteResponse(
         f"Please answer every question of the {instrument.abbreviation}: "
         f"question{'s' if len(numbers) != 1 else ''} {', '.join(numbers)} "
         f"{'are' if len(numbers) != 1 else 'is'} unanswered{allowed}.",
         field=result.missing[0] if result.missing else "answers",
+        flags=tuple((kind, _flag_message(instrument, kind)) for kind in result.flags),
     )
 
 
@@ -174,7 +197,54 @@ def submit_response(
     clock: Clock,
     assignment_id: int | None = None,
 ) -> SubmittedResponse:
-    """Check, score and store a response; raise flags; finish or move on the assignment."""
+    """Check, score and store a response; raise flags; finish or move on the assignment.
+
+    A response the instrument's missing-item rule cannot score is refused with
+    :class:`IncompleteResponse` listing the unanswered questions; a critical answer in it
+    still raises its flag (with no response attached), because a clinician must know.
+    """
+    try:
+        return _submit(uow, actor, patient_id, instrument_id, answers, clock, assignment_id)
+    except IncompleteResponse as refused:
+        if refused.flags:
+            _raise_orphan_flags(uow, actor, patient_id, refused.flags, clock)
+        raise
+
+
+def _raise_orphan_flags(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    flags: tuple[tuple[str, str], ...],
+    clock: Clock,
+) -> None:
+    now = clock.now()
+    with uow:
+        for kind, message in flags:
+            uow.flags.add(
+                patient_id=patient_id, response_id=None, kind=kind, message=message, raised_at=now
+            )
+        record_event(
+            uow,
+            at=now,
+            actor=actor,
+            patient_id=patient_id,
+            action="raise_flag",
+            outcome=Outcome.ALLOWED,
+            detail="from an incomplete response: " + ", ".join(kind for kind, _ in flags),
+        )
+        uow.commit()
+
+
+def _submit(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    instrument_id: str,
+    answers: Answers,
+    clock: Clock,
+    assignment_id: int | None,
+) -> SubmittedResponse:
     now = clock.now()
     today = now.date()
     with (
@@ -266,7 +336,14 @@ def acknowledge_flag(
     with uow:
         flag = uow.flags.get(flag_id)
         if flag is None:
-            raise NotFound(f"There is no flag with id {flag_id}.", field="flag_id")
+            refuse_missing(
+                uow,
+                actor,
+                Action.ACKNOWLEDGE_FLAG,
+                clock,
+                NotFound(f"There is no flag with id {flag_id}.", field="flag_id"),
+                detail=f"no flag {flag_id}",
+            )
         try:
             with patient_action(
                 uow,

@@ -322,20 +322,22 @@ def questionnaire_to_instrument(
 
 
 def _overlay_option(option: Option, given: JSON, where: str) -> Option:
-    parsed = _option(given, where)
-    coding = parsed.get("coding")
-    if option.system_code is not None and isinstance(coding, dict):
-        same = coding.get("code") == option.system_code
+    coding = given.get("valueCoding")
+    coding = coding if isinstance(coding, dict) else {}
+    code = coding.get("code")
+    if option.system_code is not None and code == option.system_code:
+        same = True
     else:
-        same = parsed["code"] == option.code
+        same = given.get("valueInteger") == option.code or code == str(option.code)
     weight = _ordinal(given)
     if not same or (weight is not None and weight != option.weight):
+        shown = code if code is not None else given.get("valueInteger")
         raise InvalidDefinition(
-            f"{where}: answer option {parsed['code']} (weight {weight}) does not match "
+            f"{where}: answer option {shown} (weight {weight}) does not match "
             f"Attune's option {option.code} (weight {option.weight})",
             field=where,
         )
-    label = parsed.get("label")
+    label = coding.get("display")
     return replace(option, label=label if isinstance(label, str) else option.label)
 
 

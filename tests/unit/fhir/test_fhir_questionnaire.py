@@ -250,3 +250,33 @@ def test_overlay_refuses_different_option_weights() -> None:
 def test_overlay_needs_a_questionnaire() -> None:
     with pytest.raises(InvalidDefinition):
         apply_wording(get_instrument("audit"), copy.deepcopy({"resourceType": "Bundle"}))
+
+
+def test_overlay_can_carry_a_translation_with_standard_codes() -> None:
+    answers = ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"]
+    labels = ["Nunca", "Varios días", "Más de la mitad de los días", "Casi todos los días"]
+    translation = {
+        "resourceType": "Questionnaire",
+        "id": "phq9",
+        "url": "https://clinic.example/fhir/Questionnaire/phq9-es",
+        "item": [
+            {
+                "linkId": f"q{n}",
+                "type": "choice",
+                "text": f"Pregunta {n}",
+                "answerOption": [
+                    {"valueCoding": {"system": "http://loinc.org", "code": c, "display": d}}
+                    for c, d in zip(answers, labels, strict=True)
+                ],
+            }
+            for n in range(1, 10)
+        ],
+    }
+    phq9 = get_instrument("phq9")
+    spanish = apply_wording(phq9, translation)
+    assert [o.label for o in spanish.items[8].options] == labels
+    assert spanish.items[8].text == "Pregunta 9" and spanish.critical == phq9.critical
+    wrong = copy.deepcopy(translation)
+    wrong["item"][0]["answerOption"][0]["valueCoding"]["code"] = "LA6571-9"
+    with pytest.raises(InvalidDefinition, match="item q1: answer option LA6571-9"):
+        apply_wording(phq9, wrong)

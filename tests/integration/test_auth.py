@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import text
 
 from attune.db import Database, SqlUnitOfWork
-from attune.domain.errors import AuthenticationFailed
+from attune.domain.errors import AuthenticationFailed, ValidationError
 from attune.services import auth
 from attune.services.actors import Role
 from attune.services.clock import FixedClock
@@ -145,3 +145,11 @@ def test_passwords_are_argon2id_and_weak_hashes_are_upgraded_on_log_in(
     # The same password still works, and the fast test hasher is not "upgraded" back.
     auth.log_in(uow, setup.email("admin"), PASSWORD, clock, 1, hasher=stronger)
     assert FAST_HASHER.check_needs_rehash(after.password_hash)
+
+
+def test_a_session_lasts_at_least_an_hour(
+    uow: SqlUnitOfWork, clock: FixedClock, setup: ClinicSetup
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        auth.log_in(uow, setup.email("admin"), PASSWORD, clock, 0)
+    assert raised.value.field == "hours"

@@ -107,6 +107,8 @@ def log_in(
     ``hasher`` sets the cost used when an old hash is upgraded and for the unknown-email
     dummy check (default: argon2-cffi's defaults).
     """
+    if hours < 1:
+        raise ValidationError("A session must last at least one hour.", field="hours")
     hasher = hasher or DEFAULT_HASHER
     address = normalise_email(email)
     now = clock.now()

@@ -158,3 +158,23 @@ def test_acknowledging_a_flag_closes_it(
         flag,
         world.flag_ids[2],
     }
+
+
+def test_an_instrument_scored_once_is_listed_not_charted(
+    client: TestClient, setup: ClinicSetup, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    _history(setup, uow, clock)
+    responses.submit_response(
+        uow,
+        setup.patient_actor(0),
+        setup.patients[0].id,
+        "gad7",
+        {f"q{i}": 2 for i in range(1, 8)},
+        clock,
+    )
+    browser_login(client, setup.email("clinician"))
+    html = client.get(f"/clinic/patients/{setup.patients[0].id}").text
+    assert html.count("<svg") == 1  # the PHQ-9 only
+    once = html[html.index('<table class="scored-once">') :]
+    once = once[: once.index("</table>")]
+    assert "GAD-7" in once and "14" in once and "Moderate" in once and "PHQ-9" not in once

@@ -68,6 +68,11 @@ def _instrument_choices() -> list[tuple[str, str]]:
     return [(i.id, f"{i.abbreviation} — {i.title}") for i in list_instruments()]
 
 
+def _subscale_names() -> dict[str, dict[str, str]]:
+    """Each instrument's subscale names by key (ECR-R anxiety, PCL-5 clusters, …)."""
+    return {i.id: {s.key: s.name for s in i.subscales} for i in list_instruments()}
+
+
 @router.get("/patients/{patient_id}")
 def patient(
     request: Request,
@@ -91,7 +96,15 @@ def patient(
         "clinic/patient.html",
         {
             "record": record,
-            "charts": [chart_for(s) for s in record.series],
+            # A chart for each instrument scored more than once, most often answered first;
+            # the ones scored once so far are listed in a small table instead.
+            "charts": [
+                chart_for(s)
+                for s in sorted(record.series, key=lambda s: -len(s.points))
+                if len(s.points) > 1
+            ],
+            "scored_once": [s for s in record.series if len(s.points) == 1],
+            "subscale_names": _subscale_names(),
             "instruments": _instrument_choices(),
             "notice": notice,
             "form": {"instrument_id": "", "schedule": "once", "every_days": "", "starts_on": ""},

@@ -176,6 +176,9 @@ def test_a_bad_answer_gets_422_naming_the_item_and_loses_nothing(
     wrong_type = client.put(url, json={"answers": {"q5": "often"}}, headers={"X-CSRF-Token": csrf})
     assert wrong_type.status_code == 422
     assert wrong_type.json()["error"]["field"] == "answers.q5"
+    for sneaky in (True, 1.0, "1"):
+        refused = client.put(url, json={"answers": {"q6": sneaky}}, headers={"X-CSRF-Token": csrf})
+        assert refused.status_code == 422, sneaky
 
     # The saved draft is exactly as it was before the bad attempts.
     due = client.get(f"/api/v1/patients/{world.patient_id}/due").json()

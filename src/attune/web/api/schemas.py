@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from attune.domain.instruments import Instrument, Score
 from attune.services.records import PatientRecord, ResponseView
 
-Answers = dict[str, int | None]
+#: Answers by item linkId: the published response code (a JSON integer, never true/false,
+#: 1.0 or "1"), or null for unanswered.
+Answers = dict[str, StrictInt | None]
 
 
 class _Out(BaseModel):

@@ -101,9 +101,9 @@ PAGE_CASES = {
     "answer submit": Case(
         "POST",
         "/portal/answer/{a}",
-        (303, 303, 303, 200, 404, 303),
+        (303, 303, 303, 303, 404, 303),
         _form({"instrument_id": "phq9", "action": "submit", **phq9(5)}),
-        locations=(STAFF_HOME, STAFF_HOME, STAFF_HOME, None, None, LOGIN),
+        locations=(STAFF_HOME, STAFF_HOME, STAFF_HOME, "/portal/done/", None, LOGIN),
     ),
     "caseload": Case(
         "GET",

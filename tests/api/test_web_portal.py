@@ -89,7 +89,12 @@ def test_submitting_phq9_with_item9_shows_crisis_resources_and_flags_the_clinici
 ) -> None:
     browser_login(client, world.setup.email("patient0"))
     form = _answer_form(world, client, **phq9(total=14, item9=2))
-    page = client.post(f"/portal/answer/{world.assignment_id}", data=form)
+    sent = client.post(f"/portal/answer/{world.assignment_id}", data=form)
+    assert sent.status_code == 303
+    assert re.fullmatch(
+        rf"/portal/done/\d+\?assignment={world.assignment_id}", sent.headers["location"]
+    )
+    page = client.get(sent.headers["location"])
     assert page.status_code == 200
     crisis = page.text.index('class="crisis"')
     assert crisis < page.text.index("Your answers are saved")
@@ -105,6 +110,22 @@ def test_submitting_phq9_with_item9_shows_crisis_resources_and_flags_the_clinici
     assert any(f["response_id"] == newest["id"] for f in record["open_flags"])
     # The questionnaire is done: it no longer shows as due.
     assert client.get("/portal").text.count("/portal/answer/") == 0
+    # Reloading the thank-you page shows it again and sends nothing twice.
+    again = client.get(sent.headers["location"])
+    assert again.status_code == 200 and 'class="crisis"' in again.text
+    after = client.get(f"/api/v1/patients/{world.patient_id}", headers=bearer(staff)).json()
+    assert len(after["responses"]) == len(record["responses"])
+
+
+def test_thank_you_pages_belong_to_their_patient(
+    client: TestClient, world: World, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    browser_login(client, world.setup.email("patient0"))
+    form = _answer_form(world, client, **phq9(total=4))
+    location = client.post(f"/portal/answer/{world.assignment_id}", data=form).headers["location"]
+    client.cookies.clear()
+    browser_login(client, world.setup.email("patient1"))
+    assert client.get(location).status_code == 404
 
 
 def test_a_calm_result_shows_no_crisis_box(client: TestClient, world: World) -> None:
@@ -112,6 +133,7 @@ def test_a_calm_result_shows_no_crisis_box(client: TestClient, world: World) -> 
     page = client.post(
         f"/portal/answer/{world.assignment_id}",
         data=_answer_form(world, client, **phq9(total=3, item9=0)),
+        follow_redirects=True,
     )
     assert page.status_code == 200
     assert 'class="crisis"' not in page.text

@@ -17,9 +17,10 @@ from starlette.responses import RedirectResponse, Response
 
 from attune.domain.errors import DomainError, NotFound, ValidationError
 from attune.domain.instruments import Instrument, get_instrument
-from attune.services import assignments, responses
+from attune.services import assignments, records, responses
 from attune.services.actors import Actor
 from attune.services.assignments import DueInstrument
+from attune.services.responses import CRISIS_FLAG
 from attune.web.csrf import CSRF_FIELD
 from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep
 from attune.web.errors import rerender_form_on_error
@@ -194,19 +195,44 @@ def answer(
     submitted = responses.submit_response(
         uow, actor, patient_id, instrument.id, answers, clock, assignment_id=assignment_id
     )
-    score = submitted.score
-    high = instrument.total_range[1]
+    # Post/redirect/get: reloading the thank-you page never sends the answers twice.
+    return RedirectResponse(
+        f"/portal/done/{submitted.response_id}?assignment={assignment_id}", status_code=303
+    )
+
+
+@router.get("/done/{response_id}")
+def done(
+    request: Request,
+    response_id: int,
+    actor: ActorDep,
+    uow: UowDep,
+    clock: ClockDep,
+    assignment: int | None = None,
+) -> Response:
+    """Thank you; crisis resources first when an answer suggests suicidal thoughts; the
+    result in plain words where the instrument has bands (never a diagnosis)."""
+    patient_id = _patient_id(actor)
+    if patient_id is None:
+        return RedirectResponse("/clinic", status_code=303)
+    record = records.patient_record(uow, actor, patient_id, clock)
+    view = next((r for r in record.responses if r.id == response_id), None)
+    if view is None:
+        raise NotFound("We could not find those answers.", field="response_id")
+    instrument = get_instrument(view.instrument_id)
+    # The stored band label (rules such as AUDIT's may have raised it) gives the meaning.
+    meaning = next((b.meaning for b in instrument.bands if b.label == view.band), "")
     return render(
         request,
         "portal/thanks.html",
         {
-            "assignment_id": assignment_id,
+            "assignment_id": assignment if assignment is not None else "",
             "instrument": instrument,
-            "crisis": submitted.crisis,
+            "crisis": CRISIS_FLAG in view.flags,
             "show_result": instrument.has_total and bool(instrument.bands),
-            "total": score.total,
-            "max_total": high,
-            "band": score.band,
-            "band_meaning": score.band_meaning,
+            "total": view.total,
+            "max_total": instrument.total_range[1],
+            "band": view.band,
+            "band_meaning": meaning,
         },
     )

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attune.web.charts import ChartBand, ChartPoint, ChartSeries, data_table, describe, line_chart
@@ -144,6 +144,7 @@ def test_a_flat_range_is_refused() -> None:
         line_chart(ChartSeries("x", (), 5, 5))
 
 
+@settings(deadline=None)  # never a timing assertion, even on a busy machine
 @given(
     st.lists(
         st.tuples(st.integers(0, 2000), st.floats(0, 27, allow_nan=False)),

@@ -135,3 +135,21 @@ def test_an_admin_lists_the_clinics_patients(
         setup.clinician.id,
         "listed 1 patient",
     )
+
+
+def test_the_caseload_shows_both_dimensions_where_an_instrument_has_no_total(
+    uow: SqlUnitOfWork, clock: FixedClock, setup: ClinicSetup
+) -> None:
+    p0 = setup.patients[0].id
+    # ECR-R: items 1–18 anxiety, 19–36 avoidance; answer 6 everywhere, then reverse keys apply.
+    answers = {f"q{n}": 6 for n in range(1, 37)}
+    responses.submit_response(uow, setup.patient_actor(0), p0, "ecrr", answers, clock)
+    (row,) = records.caseload(uow, setup.clinician_actor, clock)
+    (latest,) = row.latest
+    assert latest.total is None
+    keys = dict(latest.subscales)
+    assert set(keys) == {"anxiety", "avoidance"}
+    # Anxiety: 16 items at 6 and 2 reversed (8 − 6 = 2) → (96 + 4) / 18.
+    assert keys["anxiety"] == pytest.approx(100 / 18)
+    # Avoidance: 6 items at 6 and 12 reversed at 2 → (36 + 24) / 18.
+    assert keys["avoidance"] == pytest.approx(60 / 18)

@@ -29,6 +29,8 @@ class LatestScore:
     total: float | None
     band: str | None
     submitted_at: datetime
+    #: Subscale results by key; the result itself where an instrument has no total (ECR-R).
+    subscales: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,9 @@ def _latest_scores(responses: list[StoredResponse]) -> tuple[LatestScore, ...]:
             total=response.total,
             band=response.band,
             submitted_at=response.submitted_at,
+            subscales=tuple(
+                (key, value) for key, value in response.subscales.items() if value is not None
+            ),
         )
     return tuple(sorted(latest.values(), key=lambda s: s.abbreviation))
 

@@ -6,7 +6,8 @@
     ├── ValidationError               input that breaks a rule; names the field
     │   ├── InvalidAnswer             an answer outside an item's allowed values
     │   ├── UnknownItem               an answer for an item the instrument does not have
-    │   └── InvalidDefinition         an instrument or Questionnaire file that cannot be used
+    │   ├── InvalidDefinition         an instrument or Questionnaire file that cannot be used
+    │   └── FormErrors                several answers on one form; ``errors`` lists each one
     ├── NotFound                      no such record (or not visible to this user)
     │   └── UnknownInstrument         no instrument with that id
     ├── PermissionDenied              the user may not do this
@@ -46,6 +47,24 @@ class UnknownItem(ValidationError):
 
 class InvalidDefinition(ValidationError):
     """An instrument definition or FHIR Questionnaire that cannot be used."""
+
+
+class FormErrors(ValidationError):
+    """Several answers on one form break rules (the intake). ``errors`` lists every one as
+    (field, message), so each message can be shown next to its field; ``field`` and the
+    message name the first."""
+
+    def __init__(self, errors: tuple[tuple[str, str], ...]) -> None:
+        if not errors:
+            raise ValueError("FormErrors needs at least one error")
+        first_field, first_message = errors[0]
+        message = (
+            first_message
+            if len(errors) == 1
+            else f"{len(errors)} answers need attention. First: {first_message}"
+        )
+        super().__init__(message, field=first_field)
+        self.errors = errors
 
 
 class NotFound(DomainError):

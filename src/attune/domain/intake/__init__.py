@@ -35,12 +35,15 @@ Public API (all pure; no I/O)::
 
     SECTIONS: tuple[Section(key, title, intro, questions: tuple[Question, ...]), ...]
         the question texts and answer choices as data, for the web to render
-    choices(enum_type) -> tuple[Choice(value, label), ...]
+    choices(enum_type) -> tuple[Choice(value, label), ...]     label(member) -> str
+    question(field) -> Question
 
     to_dict(intake) -> dict (JSON-able)   from_dict(mapping) -> Intake (strict; raises
         ValidationError naming the field on an unknown key, a wrong type or a bad value)
 """
 
+from attune.domain.intake.battery import BatteryEntry, default_battery
+from attune.domain.intake.labels import LABELS, Choice, choices, label
 from attune.domain.intake.model import (
     Addiction,
     AddictionType,
@@ -69,13 +72,22 @@ from attune.domain.intake.model import (
     TreatmentOutcome,
     WithdrawalHistory,
 )
+from attune.domain.intake.questions import SECTIONS, AnswerType, Question, Section, question
+from attune.domain.intake.serialise import from_dict, to_dict
+from attune.domain.intake.validation import FieldError, require_valid, validate
 
 __all__ = [
+    "LABELS",
+    "SECTIONS",
     "Addiction",
     "AddictionType",
     "AmountUnit",
+    "AnswerType",
     "AttemptHistory",
+    "BatteryEntry",
+    "Choice",
     "EpisodeHistory",
+    "FieldError",
     "Intake",
     "Kind",
     "LiverDisease",
@@ -87,8 +99,10 @@ __all__ = [
     "Pregnancy",
     "Pressure",
     "PreviousTreatment",
+    "Question",
     "Readiness",
     "Respondent",
+    "Section",
     "SelfHarm",
     "Situation",
     "Stage",
@@ -97,4 +111,12 @@ __all__ = [
     "TreatmentKind",
     "TreatmentOutcome",
     "WithdrawalHistory",
+    "choices",
+    "default_battery",
+    "from_dict",
+    "label",
+    "question",
+    "require_valid",
+    "to_dict",
+    "validate",
 ]

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         default=True,
         description="Mark cookies Secure (HTTPS only). Dev mode turns this off for localhost.",
     )
+    instrument_dir: Path | None = Field(
+        default=None,
+        description=(
+            "A folder of the clinic's own instrument files (Attune definitions or FHIR "
+            "Questionnaires) that add item wording or whole instruments; see docs/instruments.md."
+        ),
+    )
     host: str = Field(default="127.0.0.1", description="Address `attune serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `attune serve` uses.")
     crisis_line: str = Field(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 
+from attune.cli.state import INSTRUMENT_DIR_OPTION, clinic_library
 from attune.domain.instruments import (
     Band,
     Instrument,
@@ -13,8 +15,6 @@ from attune.domain.instruments import (
     Method,
     MissingRule,
     Option,
-    get_instrument,
-    list_instruments,
 )
 
 app = typer.Typer(
@@ -44,7 +44,7 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 @app.command("list")
-def list_command() -> None:
+def list_command(instrument_dir: Path | None = INSTRUMENT_DIR_OPTION) -> None:
     """List every instrument Attune ships.
 
     Shows each one's id, name, number of items, licence, and whether its item wording
@@ -58,7 +58,7 @@ def list_command() -> None:
             instrument.licence.name,
             _yes_no(instrument.licence.wording_ships),
         ]
-        for instrument in list_instruments()
+        for instrument in clinic_library(instrument_dir).list()
     ]
     typer.echo(format_table(["id", "name", "items", "licence", "wording ships"], rows))
 
@@ -223,6 +223,7 @@ def describe(instrument: Instrument) -> str:
 @app.command("show")
 def show_command(
     instrument_id: str = typer.Argument(..., metavar="ID", help="Instrument id, e.g. phq9."),
+    instrument_dir: Path | None = INSTRUMENT_DIR_OPTION,
 ) -> None:
     """Show one instrument's items and how it is scored.
 
@@ -230,7 +231,7 @@ def show_command(
     bands, missing-item rule, critical items, LOINC codes, the published source and the
     licence.
     """
-    typer.echo(describe(get_instrument(instrument_id)))
+    typer.echo(describe(clinic_library(instrument_dir).get(instrument_id)))
 
 
 @app.command("export")
@@ -239,6 +240,7 @@ def export_command(
     fhir: bool = typer.Option(
         False, "--fhir", help="Print the FHIR R4 Questionnaire as JSON (the only format so far)."
     ),
+    instrument_dir: Path | None = INSTRUMENT_DIR_OPTION,
 ) -> None:
     """Print an instrument as a FHIR R4 Questionnaire.
 
@@ -250,5 +252,5 @@ def export_command(
 
     if not fhir:
         raise typer.BadParameter("say which format: --fhir", param_hint="format")
-    instrument = get_instrument(instrument_id)
+    instrument = clinic_library(instrument_dir).get(instrument_id)
     typer.echo(json.dumps(to_questionnaire(instrument), indent=2, ensure_ascii=False))

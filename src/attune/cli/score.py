@@ -22,8 +22,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from attune.cli.score_input import InputRow, parse_sex, read_csv
+from attune.cli.state import INSTRUMENT_DIR_OPTION, clinic_library
 from attune.domain.errors import ValidationError
-from attune.domain.instruments import Instrument, Score, ScoringContext, get_instrument, score
+from attune.domain.instruments import Instrument, Score, ScoringContext, score
 
 #: Files with more rows than this show a progress bar on stderr.
 PROGRESS_FROM = 2000
@@ -248,6 +249,7 @@ def score_command(
         case_sensitive=False,
         help="Sex for manuals that score by it (AUDIT-C), for rows without a sex column value.",
     ),
+    instrument_dir: Path | None = INSTRUMENT_DIR_OPTION,
 ) -> None:
     """Score a file of responses to one instrument.
 
@@ -258,7 +260,7 @@ def score_command(
     unanswered item. A row with a bad value is reported in its errors column and the other
     rows are still scored. Progress goes to stderr, so stdout can be piped.
     """
-    instrument = get_instrument(instrument_id)
+    instrument = clinic_library(instrument_dir).get(instrument_id)
     if not file.is_file():
         raise typer.BadParameter(f"{file} is not a file", param_hint="FILE")
     default_sex, _ = parse_sex(sex.value if sex else None)

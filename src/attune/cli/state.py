@@ -8,11 +8,29 @@ them with ``dev_mode`` forced on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pydantic
 import typer
 
 from attune.config import Settings
+from attune.domain.instruments import InstrumentLibrary
+from attune.fhir.library import load_library
+
+#: The clinic's instrument folder, for commands that need no other setting (the same
+#: ATTUNE_INSTRUMENT_DIR the app reads through Settings).
+INSTRUMENT_DIR_OPTION = typer.Option(
+    None,
+    "--instrument-dir",
+    envvar="ATTUNE_INSTRUMENT_DIR",
+    file_okay=False,
+    help="A folder of the clinic's own instrument files (wording or whole instruments).",
+)
+
+
+def clinic_library(instrument_dir: Path | None) -> InstrumentLibrary:
+    """The shipped instruments plus the clinic's folder, if one is given."""
+    return load_library([instrument_dir] if instrument_dir else [])
 
 
 class ConfigurationError(Exception):

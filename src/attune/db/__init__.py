@@ -9,7 +9,7 @@ request::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from attune.config import Settings
 from attune.db.engine import make_engine, make_session_factory
 from attune.db.uow import SqlUnitOfWork
+from attune.domain.instruments import InstrumentLibrary, builtin_library
 
 __all__ = ["Database", "SqlUnitOfWork", "make_engine", "make_session_factory", "open_database"]
 
@@ -25,16 +26,18 @@ __all__ = ["Database", "SqlUnitOfWork", "make_engine", "make_session_factory", "
 class Database:
     engine: Engine
     session_factory: sessionmaker[Session]
+    #: The instruments every unit of work scores with (shipped plus the clinic's own).
+    instruments: InstrumentLibrary = field(default_factory=builtin_library)
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
+        return SqlUnitOfWork(self.session_factory, self.instruments)
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def open_database(target: Settings | str) -> Database:
+def open_database(target: Settings | str, instruments: InstrumentLibrary | None = None) -> Database:
     """An engine and session factory for the settings' database (no migrations run)."""
     url = target.effective_database_url if isinstance(target, Settings) else target
     engine = make_engine(url)
-    return Database(engine, make_session_factory(engine))
+    return Database(engine, make_session_factory(engine), instruments or builtin_library())

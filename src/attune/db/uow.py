@@ -20,6 +20,7 @@ from attune.db.repositories import (
     SqlUsers,
 )
 from attune.domain.errors import Conflict
+from attune.domain.instruments import InstrumentLibrary, builtin_library
 
 
 class _Open:
@@ -46,8 +47,11 @@ class SqlUnitOfWork:
     be used for several transactions one after another, but not from two threads at once.
     """
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], instruments: InstrumentLibrary | None = None
+    ) -> None:
         self._factory = session_factory
+        self._instruments = instruments or builtin_library()
         self._open: _Open | None = None
         self._depth = 0
 
@@ -132,3 +136,7 @@ class SqlUnitOfWork:
     @property
     def audit(self) -> SqlAuditLog:
         return self._repos.audit
+
+    @property
+    def instruments(self) -> InstrumentLibrary:
+        return self._instruments

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from attune.domain.errors import Conflict, ValidationError
-from attune.domain.instruments import get_instrument
+from attune.domain.instruments import InstrumentLibrary
 from attune.services.access import Action, open_patient, patient_action
 from attune.services.actors import Actor
 from attune.services.clock import SYSTEM_CLOCK, Clock
@@ -60,8 +60,8 @@ def next_due_after(due_on: date, every_days: int, answered_on: date) -> date:
     return due_on + timedelta(days=periods * every_days)
 
 
-def assignment_info(assignment: Assignment) -> AssignmentInfo:
-    instrument = get_instrument(assignment.instrument_id)
+def assignment_info(library: InstrumentLibrary, assignment: Assignment) -> AssignmentInfo:
+    instrument = library.get(assignment.instrument_id)
     return AssignmentInfo(
         id=assignment.id,
         patient_id=assignment.patient_id,
@@ -96,7 +96,7 @@ def assign_instrument(
             uow, actor, patient_id, Action.ASSIGN_INSTRUMENT, clock, detail=instrument_id
         ) as patient,
     ):
-        instrument = get_instrument(instrument_id)
+        instrument = uow.instruments.get(instrument_id)
         if every_days is not None and not 1 <= every_days <= MAX_EVERY_DAYS:
             raise ValidationError(
                 f"Repeat every 1 to {MAX_EVERY_DAYS} days, or leave it empty for once.",
@@ -117,7 +117,7 @@ def assign_instrument(
             created_at=now,
         )
         uow.commit()
-    return assignment_info(assignment)
+    return assignment_info(uow.instruments, assignment)
 
 
 def due_assignments(uow: UnitOfWork, patient_id: int, today: date) -> list[DueInstrument]:
@@ -126,7 +126,7 @@ def due_assignments(uow: UnitOfWork, patient_id: int, today: date) -> list[DueIn
     for assignment in uow.assignments.for_patient(patient_id):
         if assignment.next_due_on > today:
             continue
-        instrument = get_instrument(assignment.instrument_id)
+        instrument = uow.instruments.get(assignment.instrument_id)
         draft = uow.drafts.get(assignment.id)
         due.append(
             DueInstrument(
@@ -162,4 +162,4 @@ def assignments_for_patient(
         patient = open_patient(uow, actor, patient_id, Action.VIEW_RECORD, clock)
         found = uow.assignments.for_patient(patient.id, active_only=False)
         uow.commit()
-    return [assignment_info(a) for a in found]
+    return [assignment_info(uow.instruments, a) for a in found]

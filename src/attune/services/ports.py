@@ -22,6 +22,7 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
+from attune.domain.instruments import InstrumentLibrary
 from attune.services.actors import Role
 
 #: Answers to one instrument by item linkId: the published response code, or None.
@@ -355,6 +356,10 @@ class UnitOfWork(Protocol):
     def sessions(self) -> Sessions: ...
     @property
     def audit(self) -> AuditLog: ...
+    @property
+    def instruments(self) -> InstrumentLibrary:
+        """The instruments this clinic uses: the shipped ones plus any it added."""
+        ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from attune.domain.errors import UnknownInstrument
-from attune.domain.instruments import Instrument, get_instrument
+from attune.domain.instruments import Instrument, InstrumentLibrary
 from attune.services.access import Action, open_patient, require_staff
 from attune.services.actors import Actor, Role
 from attune.services.assignments import AssignmentInfo, assignment_info, due_assignments
@@ -137,19 +137,21 @@ class PatientRecord:
     assignments: tuple[AssignmentInfo, ...]
 
 
-def _instrument(instrument_id: str) -> Instrument | None:
+def _instrument(library: InstrumentLibrary, instrument_id: str) -> Instrument | None:
     try:
-        return get_instrument(instrument_id)
+        return library.get(instrument_id)
     except UnknownInstrument:
         return None
 
 
-def _latest_scores(responses: list[StoredResponse]) -> tuple[LatestScore, ...]:
+def _latest_scores(
+    library: InstrumentLibrary, responses: list[StoredResponse]
+) -> tuple[LatestScore, ...]:
     latest: dict[str, LatestScore] = {}
     for response in responses:  # newest first
         if response.instrument_id in latest:
             continue
-        instrument = _instrument(response.instrument_id)
+        instrument = _instrument(library, response.instrument_id)
         latest[response.instrument_id] = LatestScore(
             instrument_id=response.instrument_id,
             abbreviation=instrument.abbreviation if instrument else response.instrument_id,
@@ -185,7 +187,7 @@ def caseload(uow: UnitOfWork, actor: Actor, clock: Clock) -> list[CaseloadRow]:
                 CaseloadRow(
                     patient_id=patient.id,
                     display_name=patient.display_name,
-                    latest=_latest_scores(uow.responses.for_patient(patient.id)),
+                    latest=_latest_scores(uow.instruments, uow.responses.for_patient(patient.id)),
                     due_count=len(due),
                     overdue_count=sum(1 for d in due if d.overdue),
                     open_flags=tuple(flag_info(f) for f in uow.flags.open_for_patient(patient.id)),
@@ -262,8 +264,8 @@ def _item_answers(
     return tuple(rows)
 
 
-def _response_view(response: StoredResponse) -> ResponseView:
-    instrument = _instrument(response.instrument_id)
+def _response_view(library: InstrumentLibrary, response: StoredResponse) -> ResponseView:
+    instrument = _instrument(library, response.instrument_id)
     return ResponseView(
         id=response.id,
         instrument_id=response.instrument_id,
@@ -283,13 +285,13 @@ def _response_view(response: StoredResponse) -> ResponseView:
     )
 
 
-def _series(responses: list[StoredResponse]) -> tuple[ScoreSeries, ...]:
+def _series(library: InstrumentLibrary, responses: list[StoredResponse]) -> tuple[ScoreSeries, ...]:
     by_instrument: dict[str, list[StoredResponse]] = {}
     for response in reversed(responses):  # oldest first
         by_instrument.setdefault(response.instrument_id, []).append(response)
     series = []
     for instrument_id, answered in by_instrument.items():
-        instrument = _instrument(instrument_id)
+        instrument = _instrument(library, instrument_id)
         if instrument is None or not instrument.has_total:
             continue
         low, high = instrument.total_range
@@ -322,7 +324,8 @@ def patient_record(
             else tuple(flag_info(f) for f in uow.flags.open_for_patient(patient.id))
         )
         assignments = tuple(
-            assignment_info(a) for a in uow.assignments.for_patient(patient.id, active_only=False)
+            assignment_info(uow.instruments, a)
+            for a in uow.assignments.for_patient(patient.id, active_only=False)
         )
         record = PatientRecord(
             patient=PatientSummary(
@@ -338,8 +341,8 @@ def patient_record(
                 ),
                 email=login.email if login is not None else None,
             ),
-            series=_series(responses),
-            responses=tuple(_response_view(r) for r in responses),
+            series=_series(uow.instruments, responses),
+            responses=tuple(_response_view(uow.instruments, r) for r in responses),
             open_flags=flags,
             assignments=assignments,
         )

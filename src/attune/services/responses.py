@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from attune.domain.errors import Conflict, NotFound, ValidationError
-from attune.domain.instruments import Instrument, Score, ScoringContext, get_instrument
+from attune.domain.instruments import Instrument, Score, ScoringContext
 from attune.domain.instruments import score as score_answers
 from attune.domain.instruments import validate as validate_answers
 from attune.services.access import Action, patient_action, refuse_missing
@@ -112,7 +112,7 @@ def save_draft(
             ):
                 if not assignment.active:
                     raise Conflict("This questionnaire is already complete.", field="assignment_id")
-                instrument = get_instrument(assignment.instrument_id)
+                instrument = uow.instruments.get(assignment.instrument_id)
                 clean = validate_answers(instrument, answers)
                 existing = uow.drafts.get(assignment.id)
                 merged = dict(existing.answers) if existing is not None else {}
@@ -258,7 +258,7 @@ def _submit(
             detail=f"{instrument_id}" + (f", assignment {assignment_id}" if assignment_id else ""),
         ) as patient,
     ):
-        instrument = get_instrument(instrument_id)
+        instrument = uow.instruments.get(instrument_id)
         result = score_answers(instrument, answers, context=ScoringContext(sex=patient.sex))
         _refuse_unscorable(instrument, result)
         assignment = _assignment_for(uow, patient.id, instrument, assignment_id, today)

@@ -81,6 +81,8 @@ def create_app(
         app.state.uow_factory = database.unit_of_work
     else:
         app.state.uow_factory = uow_factory
+    # Pages list and render the same instruments the services score with.
+    app.state.instruments = app.state.uow_factory().instruments
 
     errors.install(app)
     app.include_router(api.router())

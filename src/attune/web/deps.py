@@ -17,6 +17,8 @@ from starlette.requests import Request
 from attune.config import Settings
 from attune.db import Database, open_database
 from attune.domain.errors import AuthenticationFailed
+from attune.domain.instruments import InstrumentLibrary
+from attune.fhir.library import load_library
 from attune.services import auth
 from attune.services.actors import Actor
 from attune.services.clock import Clock
@@ -30,8 +32,14 @@ SESSION_ENDED = auth.SESSION_ENDED
 
 def open_app_database(settings: Settings) -> Database:
     """The database named by the settings: the one place the web edge builds the concrete
-    unit of work (``Database.unit_of_work`` opens a ``SqlUnitOfWork``)."""
-    return open_database(settings)
+    unit of work (``Database.unit_of_work`` opens a ``SqlUnitOfWork``). Its units of work
+    score with the shipped instruments plus the clinic's folder (settings.instrument_dir)."""
+    return open_database(settings, clinic_instruments(settings))
+
+
+def clinic_instruments(settings: Settings) -> InstrumentLibrary:
+    """The shipped instruments plus the clinic's own folder; a bad file stops start-up."""
+    return load_library([settings.instrument_dir] if settings.instrument_dir else [])
 
 
 def get_settings(request: Request) -> Settings:
@@ -44,6 +52,12 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_instruments(request: Request) -> InstrumentLibrary:
+    """The instruments this clinic uses: the shipped ones plus its own folder's."""
+    library: InstrumentLibrary = request.app.state.instruments
+    return library
+
+
 def get_uow(request: Request) -> UnitOfWork:
     """A fresh unit of work for this request (each service call opens its own transaction)."""
     factory: UowFactory = request.app.state.uow_factory
@@ -53,6 +67,7 @@ def get_uow(request: Request) -> UnitOfWork:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+InstrumentsDep = Annotated[InstrumentLibrary, Depends(get_instruments)]
 
 
 def bearer_token(request: Request) -> str | None:

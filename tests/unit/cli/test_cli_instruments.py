@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
 
+import pytest
 from typer.testing import Result
 
 from attune.domain.instruments import get_instrument, list_instruments
@@ -45,3 +50,31 @@ def test_show_unknown_instrument_names_the_known_ones(attune: Invoke) -> None:
     assert "Traceback" not in result.output
     assert result.stderr.startswith("Error: no instrument 'phq10' (known: ")
     assert "phq9" in result.stderr
+
+
+def test_a_clinic_folder_adds_instruments_and_wording(
+    attune: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "instruments"
+    folder.mkdir()
+    shipped = resources.files("attune.domain.instruments") / "definitions" / "gad7.json"
+    definition = json.loads(shipped.read_text("utf-8"))
+    (folder / "clinic-gad.json").write_text(json.dumps({**definition, "id": "clinic_gad"}))
+    overlay = Path(__file__).parents[2] / "golden" / "fhir" / "overlay-audit-placeholder.json"
+    shutil.copy(overlay, folder / "audit-wording.json")
+
+    listed = attune(["instruments", "list", "--instrument-dir", str(folder)])
+    assert listed.exit_code == 0, listed.output
+    assert any(line.startswith("clinic_gad ") for line in listed.stdout.splitlines())
+
+    monkeypatch.setenv("ATTUNE_INSTRUMENT_DIR", str(folder))
+    shown = attune(["instruments", "show", "audit"])
+    assert shown.exit_code == 0, shown.output
+    assert "Clinic wording placeholder for AUDIT item 1" in shown.stdout
+
+
+def test_a_bad_clinic_folder_is_named(attune: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    result = attune(["instruments", "list", "--instrument-dir", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "broken.json" in result.output

@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from attune.domain.errors import DomainError, ValidationError
-from attune.domain.instruments import list_instruments
+from attune.domain.instruments import InstrumentLibrary
 from attune.services import assignments, records, responses
 from attune.services.records import ScoreSeries
 from attune.web.charts import ChartBand, ChartPoint, ChartSeries, data_table, line_chart
-from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep
+from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep, get_instruments
 from attune.web.errors import rerender_form_on_error
 from attune.web.templating import render
 
@@ -64,13 +64,13 @@ def caseload(request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep) ->
     return render(request, "clinic/caseload.html", {"rows": rows})
 
 
-def _instrument_choices() -> list[tuple[str, str]]:
-    return [(i.id, f"{i.abbreviation} — {i.title}") for i in list_instruments()]
+def _instrument_choices(instruments: InstrumentLibrary) -> list[tuple[str, str]]:
+    return [(i.id, f"{i.abbreviation} — {i.title}") for i in instruments.list()]
 
 
-def _subscale_names() -> dict[str, dict[str, str]]:
+def _subscale_names(instruments: InstrumentLibrary) -> dict[str, dict[str, str]]:
     """Each instrument's subscale names by key (ECR-R anxiety, PCL-5 clusters, …)."""
-    return {i.id: {s.key: s.name for s in i.subscales} for i in list_instruments()}
+    return {i.id: {s.key: s.name for s in i.subscales} for i in instruments.list()}
 
 
 @router.get("/patients/{patient_id}")
@@ -104,8 +104,8 @@ def patient(
                 if len(s.points) > 1
             ],
             "scored_once": [s for s in record.series if len(s.points) == 1],
-            "subscale_names": _subscale_names(),
-            "instruments": _instrument_choices(),
+            "subscale_names": _subscale_names(get_instruments(request)),
+            "instruments": _instrument_choices(get_instruments(request)),
             "notice": notice,
             "form": {"instrument_id": "", "schedule": "once", "every_days": "", "starts_on": ""},
             "form_errors": {},
@@ -160,7 +160,7 @@ def assign(
             "clinic/assign.html",
             {
                 "patient_id": patient_id,
-                "instruments": _instrument_choices(),
+                "instruments": _instrument_choices(get_instruments(request)),
                 "form": {
                     name: _field(form, name)
                     for name in ("instrument_id", "schedule", "every_days", "starts_on")

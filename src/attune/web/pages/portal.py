@@ -16,13 +16,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from attune.domain.errors import DomainError, NotFound, ValidationError
-from attune.domain.instruments import Instrument, get_instrument
+from attune.domain.instruments import Instrument, InstrumentLibrary
 from attune.services import assignments, records, responses
 from attune.services.actors import Actor
 from attune.services.assignments import DueInstrument
 from attune.services.responses import CRISIS_FLAG
 from attune.web.csrf import CSRF_FIELD
-from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep
+from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep, get_instruments
 from attune.web.errors import rerender_form_on_error
 from attune.web.templating import render
 
@@ -49,8 +49,8 @@ def _patient_id(actor: Actor) -> int | None:
     return actor.patient_id if not actor.is_staff else None
 
 
-def _card(due: DueInstrument) -> DueCard:
-    instrument = get_instrument(due.instrument_id)
+def _card(instruments: InstrumentLibrary, due: DueInstrument) -> DueCard:
+    instrument = instruments.get(due.instrument_id)
     return DueCard(
         assignment_id=due.assignment_id,
         title=due.title,
@@ -70,7 +70,9 @@ def home(request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep) -> Res
     if patient_id is None:
         return RedirectResponse("/clinic", status_code=303)
     due = assignments.due_for_patient(uow, actor, patient_id, clock)
-    return render(request, "portal/home.html", {"due": [_card(d) for d in due]})
+    return render(
+        request, "portal/home.html", {"due": [_card(get_instruments(request), d) for d in due]}
+    )
 
 
 def parse_answers(form: FormData) -> dict[str, int | None]:
@@ -148,7 +150,7 @@ def answer_page(
     )
     return _answer_page(
         request,
-        instrument=get_instrument(entry.instrument_id),
+        instrument=get_instruments(request).get(entry.instrument_id),
         assignment_id=assignment_id,
         answers=entry.draft,
         notice=notice,
@@ -169,7 +171,9 @@ def answer(
     if patient_id is None:
         return RedirectResponse("/clinic", status_code=303)
     instrument_id = form.get("instrument_id")
-    instrument = get_instrument(instrument_id if isinstance(instrument_id, str) else "")
+    instrument = get_instruments(request).get(
+        instrument_id if isinstance(instrument_id, str) else ""
+    )
     answers: dict[str, int | None] = {}
 
     def again(error: DomainError, status: int) -> Response:
@@ -219,7 +223,7 @@ def done(
     view = next((r for r in record.responses if r.id == response_id), None)
     if view is None:
         raise NotFound("We could not find those answers.", field="response_id")
-    instrument = get_instrument(view.instrument_id)
+    instrument = get_instruments(request).get(view.instrument_id)
     # The stored band label (rules such as AUDIT's may have raised it) gives the meaning.
     meaning = next((b.meaning for b in instrument.bands if b.label == view.band), "")
     return render(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attune.domain.errors import FormErrors, ValidationError
@@ -116,6 +116,7 @@ formulations = st.builds(
 )
 
 
+@settings(deadline=None)  # never a timing assertion, even on a busy machine
 @given(formulations)
 def test_to_dict_and_back_is_the_same_formulation(formulation: Formulation) -> None:
     assert from_dict(to_dict(formulation)) == formulation

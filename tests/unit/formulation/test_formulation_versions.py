@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attune.domain.errors import Conflict, FormErrors, NotFound, ValidationError
@@ -128,6 +128,7 @@ def _keys(entries: tuple[str, ...]) -> set[str]:
     return {" ".join(e.split()).casefold() for e in entries}
 
 
+@settings(deadline=None)  # never a timing assertion, even on a busy machine
 @given(formulations, formulations)
 def test_applying_a_diff_to_the_old_entries_gives_the_new_ones(
     old: Formulation, new: Formulation

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attune.domain.errors import ValidationError
@@ -136,6 +136,7 @@ def test_both_registers_say_the_midpoint_is_not_a_validated_cut_off() -> None:
         assert "not a diagnosis" in profile.patient.basis
 
 
+@settings(deadline=None)  # never a timing assertion, even on a busy machine
 @given(
     st.floats(min_value=1, max_value=7, allow_nan=False),
     st.floats(min_value=1, max_value=7, allow_nan=False),

@@ -1,7 +1,7 @@
 # Attune: the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
-RUN := $(UV) run --frozen
+RUN = $(UV) run --frozen
 export PYTHONUNBUFFERED := 1
 
 .PHONY: run test setup deps chromium postgres lint typecheck importlint unit e2e bench docs clean

@@ -220,6 +220,11 @@ class _Reader:
         raise self.fail(key, "a list or null")
 
 
+def _section(top: _Reader, key: str) -> object:
+    value = top.raw(key)
+    return {} if value is None else value
+
+
 def _member(value: object, kind: type[E], path: str) -> E:
     for member in kind:
         if member.value == value:
@@ -251,7 +256,7 @@ def _read_addiction(data: object, where: str) -> Addiction:
 
 
 def _read_medications(data: object) -> Medications:
-    r = _Reader(data or {}, "medications", ("takes_any", "items"))
+    r = _Reader({} if data is None else data, "medications", ("takes_any", "items"))
     items: list[Medication] = []
     for i, raw in enumerate(r.objects("items") or []):
         item = _Reader(raw, f"medications.items[{i}]", ("name", "classes"))
@@ -264,7 +269,7 @@ def _read_medications(data: object) -> Medications:
 
 
 def _read_treatment(data: object) -> TreatmentHistory:
-    r = _Reader(data or {}, "treatment", ("had_treatment", "items"))
+    r = _Reader({} if data is None else data, "treatment", ("had_treatment", "items"))
     items: list[PreviousTreatment] = []
     for i, raw in enumerate(r.objects("items") or []):
         t = _Reader(raw, f"treatment.items[{i}]", ("kind", "outcome", "year", "detail"))
@@ -298,22 +303,22 @@ def from_dict(data: Mapping[str, object]) -> Intake:
         else tuple(_read_addiction(a, f"addictions[{i}]") for i, a in enumerate(raw_addictions))
     )
     w = _Reader(
-        top.raw("withdrawal") or {},
+        _section(top, "withdrawal"),
         "withdrawal",
         ("seizures", "delirium", "other_severe", "other_detail"),
     )
-    m = _Reader(top.raw("medical") or {}, "medical", (
+    m = _Reader(_section(top, "medical"), "medical", (
         "high_blood_pressure", "blood_pressure_controlled", "heart_disease",
         "aneurysm_or_brain_bleed", "epilepsy", "liver_disease", "pregnancy", "other",
     ))  # fmt: skip
-    h = _Reader(top.raw("mental_health") or {}, "mental_health", (
+    h = _Reader(_section(top, "mental_health"), "mental_health", (
         "psychosis", "mania", "suicide_attempts", "self_harm", "suicidal_thoughts_now",
     ))  # fmt: skip
-    s = _Reader(top.raw("situation") or {}, "situation", (
+    s = _Reader(_section(top, "situation"), "situation", (
         "stable_housing", "lives_alone", "lives_with_someone_who_uses", "supports",
         "support_detail", "pressures", "pressure_detail",
     ))  # fmt: skip
-    rd = _Reader(top.raw("readiness") or {}, "readiness", ("ruler", "stage"))
+    rd = _Reader(_section(top, "readiness"), "readiness", ("ruler", "stage"))
     return Intake(
         addictions=addictions,
         withdrawal=WithdrawalHistory(

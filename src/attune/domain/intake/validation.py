@@ -172,7 +172,8 @@ def _years(a: Addiction, where: str, respondent: Respondent, errors: _Errors) ->
         errors.add(field, f"Please enter {limit} years or fewer (it cannot be more than your age).")
     elif respondent.date_of_birth is not None and a.last_use is not None:
         age_at_last_use = (a.last_use - respondent.date_of_birth).days / 365.25
-        if a.last_use <= respondent.today and years > age_at_last_use + 1:
+        plausible_date = respondent.date_of_birth <= a.last_use <= respondent.today
+        if plausible_date and years > age_at_last_use + 1:
             errors.add(
                 field,
                 f"{years:g} years of use up to {a.last_use.isoformat()} would mean starting "

@@ -86,7 +86,7 @@ def evaluate(condition: Condition, facts: Facts) -> Evidence | None:
 
 
 def _medication(m: Medication, c: MedicationMatch) -> str | None:
-    classes = sorted(label(x) for x in m.classes if x.value in c.classes)
+    classes = sorted(x.value.replace("_", " ") for x in m.classes if x.value in c.classes)
     return f"Medication: {m.name} ({'; '.join(classes)})" if classes else None
 
 
@@ -169,7 +169,10 @@ def _describe(a: Addiction, facts: Facts) -> str:
         parts.append(f"last use {a.last_use.isoformat()}")
     if a.years_of_use is not None:
         parts.append(f"{a.years_of_use:g} year{'s' if a.years_of_use != 1 else ''} of use")
-    name = a.detail.strip() if a.what.is_other and a.detail.strip() else label(a.what)
+    detail = a.detail.strip()
+    name = a.what.value.replace("_", " ").capitalize()
+    if detail:
+        name = detail if a.what.is_other else f"{name} ({detail})"
     return f"{name}: {', '.join(parts)}" if parts else name
 
 
@@ -216,7 +219,7 @@ def _score(c: ScoreMatch, facts: Facts) -> Evidence | None:
 
 def _treatments(c: TreatmentOutcomes, facts: Facts) -> Evidence | None:
     found = [
-        f"Earlier treatment: {label(t.kind).lower()} ({label(t.outcome).lower()})"
+        f"Earlier treatment: {label(t.kind)} ({label(t.outcome)})"
         for t in facts.inputs.intake.treatment.items
         if t.outcome is not None and t.outcome.value in c.outcomes
     ]

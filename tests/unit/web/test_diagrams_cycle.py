@@ -9,14 +9,17 @@ from hypothesis import strategies as st
 
 from attune.domain.formulation import MAX_ENTRIES, MAX_ENTRY_CHARS, Formulation
 from attune.web.diagrams.cycle import (
+    INDENT,
     NODE_H,
     NODE_W,
+    PADDING,
     TEXT_SIZE,
     cycle_diagram,
     describe_cycle,
+    max_lines_for,
     ring_positions,
 )
-from attune.web.diagrams.svg import GLYPH_WIDTH, chars_for, clean, wrap
+from attune.web.diagrams.svg import HYPHEN, clean, fit, text_width, wrap
 
 FULL = Formulation(
     situations=("Coming home to an empty flat",),
@@ -115,22 +118,35 @@ def test_empty_parts_say_not_filled_in_yet() -> None:
 
 
 def test_long_text_is_wrapped_to_fit_and_cut_with_an_ellipsis_but_kept_in_full() -> None:
-    long = tuple(f"Entry {n} " + "word " * 38 for n in range(MAX_ENTRIES))
-    formulation = Formulation(situations=long, behaviour=("x" * MAX_ENTRY_CHARS,))
+    long = tuple(f"Entry {n} " + "WWWW mmmm " * 19 for n in range(MAX_ENTRIES))
+    formulation = Formulation(situations=long, behaviour=("W" * MAX_ENTRY_CHARS,))
     root = parse(cycle_diagram(formulation))
-    width = chars_for(NODE_W - 16, TEXT_SIZE)
     for key in RING:
-        lines = body_lines(group(root, f"cycle-{key}"))
-        assert all(len(line) <= width for line in lines)
-        assert 38 + (len(lines) - 1) * 15 <= NODE_H - 8  # the last line stays inside
-        # Even the widest line fits the box at the assumed glyph width.
-        assert max(len(line) for line in lines) * TEXT_SIZE * GLYPH_WIDTH <= NODE_W - 16
+        node = group(root, f"cycle-{key}")
+        body = node.findall("text")[1]
+        lines = body_lines(node)
+        assert len(lines) <= max_lines_for(NODE_H)
+        x0 = float(node.find("rect").get("x", "nan"))  # type: ignore[union-attr]
+        for span, line in zip(body.findall("tspan"), lines, strict=True):
+            right = float(span.get("x", "nan")) + text_width(line, TEXT_SIZE)
+            assert right <= x0 + NODE_W - PADDING + 0.01  # inside the box, by the estimate
+        # Whatever the estimate, the box clips its text.
+        assert body.get("clip-path") == f"url(#cycle-clip-{key})"
+        assert root.find(f".//clipPath[@id='cycle-clip-{key}']") is not None
     trigger_lines = body_lines(group(root, "cycle-triggers"))
     assert trigger_lines[-1].endswith("…")
     node_title = group(root, "cycle-triggers").find("title")
-    assert node_title is not None and (node_title.text or "").count("word") == 38 * MAX_ENTRIES
+    assert node_title is not None and (node_title.text or "").count("WWWW") == 19 * MAX_ENTRIES
     desc = root.find("desc")
     assert desc is not None and all(clean(e) in (desc.text or "") for e in long)
+
+
+def test_wide_and_narrow_glyphs_are_measured_differently() -> None:
+    assert text_width("WWWW", 12) > 2 * text_width("iiii", 12)
+    assert text_width("漢字", 12) == 24  # wide East Asian characters take a full em
+    assert text_width("• ", TEXT_SIZE) == INDENT
+    lines, cut = fit(["one line", "two", "three"], 2, 40, 12)
+    assert cut and lines[-1].endswith("…") and text_width(lines[-1], 12) <= 40
 
 
 def test_hostile_text_is_escaped_and_cannot_break_out() -> None:
@@ -164,15 +180,18 @@ def test_any_text_round_trips_escaped(text: str) -> None:
 
 
 words = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="-"), max_size=300
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=HYPHEN),
+    max_size=300,
 )
 
 
 @settings(deadline=None)  # never a timing assertion, even on a busy machine
-@given(words, st.integers(2, 40))
-def test_wrapping_keeps_every_character_and_every_line_fits(text: str, width: int) -> None:
-    lines = wrap(text, width)
-    assert all(0 < len(line) <= width for line in lines)
+@given(words, st.floats(min_value=20, max_value=300))
+def test_wrapping_keeps_every_character_and_every_line_fits(text: str, width: float) -> None:
+    lines = wrap(text, width, TEXT_SIZE)
+    for line in lines:
+        # A single glyph wider than the line is the only thing allowed to overflow.
+        assert line and (text_width(line, TEXT_SIZE) <= width or len(line.rstrip(HYPHEN)) == 1)
     # Undo the hyphens added where a word longer than a line was split.
-    pieces = [line[:-1] if line.endswith("-") else line for line in lines]
+    pieces = [line.removesuffix(HYPHEN) for line in lines]
     assert "".join("".join(pieces).split()) == "".join(clean(text).split())

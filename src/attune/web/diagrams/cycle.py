@@ -19,11 +19,11 @@ from attune.web.diagrams.svg import (
     AXIS_COLOUR,
     MUTED_COLOUR,
     TEXT_COLOUR,
-    chars_for,
     clean,
     fit,
     num,
     slug,
+    text_width,
     wrap,
     xml,
 )
@@ -33,11 +33,16 @@ CENTRE = (330.0, 325.0)
 RADII = (245.0, 240.0)
 NODE_W, NODE_H = 188.0, 112.0
 ALT_X, ALT_W, ALT_MAX_H = 706.0, 206.0, 246.0
-#: Continuation lines of a bulleted entry are indented by this much.
-INDENT = 9.0
+#: Space between a box's edge and its text.
+PADDING = 8.0
+#: The centre circle's text: how wide a line may be and how many lines it holds.
+CENTRE_TEXT_W, CENTRE_LINES = 172.0, 6
 CENTRE_R = 112.0
 HEADING_SIZE, TEXT_SIZE, LINE_HEIGHT = 13, 12, 15
 EMPTY = "Not filled in yet"
+BULLET = "• "
+#: Continuation lines of a bulleted entry line up with the text after the bullet.
+INDENT = text_width(BULLET, TEXT_SIZE)
 ARROW_COLOUR = "#5b6b73"
 WAY_OUT_COLOUR = "#2f7a55"
 
@@ -65,36 +70,49 @@ def _nodes(formulation: Formulation) -> tuple[_Node, ...]:
 
 
 def _lines(
-    entries: tuple[str, ...], width: int, max_lines: int
+    entries: tuple[str, ...], max_width: float, max_lines: int
 ) -> tuple[list[tuple[str, bool]], bool]:
-    """Wrapped (line, indented) pairs; one entry plain, several as bullets."""
+    """Wrapped (line, indented) pairs; one entry plain, several as bullets.
+
+    Every line's estimated width, with its indent or bullet, stays within ``max_width``.
+    """
     visible = [e for e in entries if clean(e)]
     if not visible:
         return [(EMPTY, False)], False
     if len(visible) == 1:
-        lines = [(line, False) for line in wrap(visible[0], width)]
+        lines = [(line, False) for line in wrap(visible[0], max_width, TEXT_SIZE)]
     else:
         lines = []
         for entry in visible:
-            wrapped = wrap(entry, width - 2)
-            lines += [(f"• {wrapped[0]}", False), *((w, True) for w in wrapped[1:])]
+            wrapped = wrap(entry, max_width - INDENT, TEXT_SIZE)
+            lines += [(f"{BULLET}{wrapped[0]}", False), *((w, True) for w in wrapped[1:])]
     if len(lines) <= max_lines:
         return lines, False
-    cut, _ = fit([text for text, _ in lines], max_lines, width)
+    cut, _ = fit([text for text, _ in lines], max_lines, max_width - INDENT, TEXT_SIZE)
     return [(text, lines[i][1]) for i, text in enumerate(cut)], True
 
 
-def _text_block(x: float, y: float, lines: list[tuple[str, bool]], empty: bool, anchor: str) -> str:
+def _text_block(
+    x: float,
+    y: float,
+    lines: list[tuple[str, bool]],
+    empty: bool,
+    *,
+    centred: bool = False,
+    clip: str = "",
+) -> str:
     colour = MUTED_COLOUR if empty else TEXT_COLOUR
     style = ' font-style="italic"' if empty else ""
     spans = "".join(
-        f'<tspan x="{num(x + INDENT if indented else x)}" '
+        f'<tspan x="{num(x + INDENT if indented and not centred else x)}" '
         f'dy="{0 if i == 0 else LINE_HEIGHT}">{xml(line)}</tspan>'
         for i, (line, indented) in enumerate(lines)
     )
+    anchor = "middle" if centred else "start"
+    clipped = f' clip-path="url(#{clip})"' if clip else ""
     return (
         f'<text x="{num(x)}" y="{num(y)}" text-anchor="{anchor}" font-size="{TEXT_SIZE}" '
-        f'fill="{colour}"{style}>{spans}</text>'
+        f'fill="{colour}"{style}{clipped}>{spans}</text>'
     )
 
 
@@ -103,21 +121,35 @@ def _full_text(title: str, entries: tuple[str, ...]) -> str:
     return f"{title}: {'; '.join(shown) if shown else EMPTY.lower()}"
 
 
-def _box(node: _Node, cx: float, cy: float, width: float, height: float, stroke: str) -> str:
+def max_lines_for(height: float) -> int:
+    """Lines a box of this height holds: the first baseline sits 38 below its top and the
+    last stays 8 above its bottom."""
+    return max(1, int((height - 46) // LINE_HEIGHT) + 1)
+
+
+def _box(
+    node: _Node,
+    centre: tuple[float, float],
+    size: tuple[float, float],
+    stroke: str,
+    prefix: str,
+) -> str:
+    (cx, cy), (width, height) = centre, size
     x, y = cx - width / 2, cy - height / 2
-    chars = chars_for(width - 16, TEXT_SIZE)
-    # The first baseline sits 38 below the top; the last must stay 8 above the bottom.
-    max_lines = max(1, int((height - 46) // LINE_HEIGHT) + 1)
-    lines, _ = _lines(node.entries, chars, max_lines)
+    lines, _ = _lines(node.entries, width - 2 * PADDING, max_lines_for(height))
     empty = not any(clean(e) for e in node.entries)
+    clip = f"{prefix}-clip-{node.key}"
     return (
         f'<g class="cycle-node cycle-{node.key}">'
         f"<title>{xml(_full_text(node.title, node.entries))}</title>"
+        f'<clipPath id="{clip}"><rect x="{num(x + 2)}" y="{num(y + 2)}" '
+        f'width="{num(width - 4)}" height="{num(height - 4)}"/></clipPath>'
         f'<rect x="{num(x)}" y="{num(y)}" width="{num(width)}" height="{num(height)}" '
         f'rx="10" fill="{node.fill}" stroke="{stroke}" stroke-width="1.2"/>'
-        f'<text x="{num(x + 8)}" y="{num(y + 19)}" font-size="{HEADING_SIZE}" '
-        f'font-weight="bold" fill="{TEXT_COLOUR}">{xml(node.title)}</text>'
-        f"{_text_block(x + 8, y + 38, lines, empty, 'start')}</g>"
+        f'<text x="{num(x + PADDING)}" y="{num(y + 19)}" font-size="{HEADING_SIZE}" '
+        f'font-weight="bold" fill="{TEXT_COLOUR}" clip-path="url(#{clip})">'
+        f"{xml(node.title)}</text>"
+        f"{_text_block(x + PADDING, y + 38, lines, empty, clip=clip)}</g>"
     )
 
 
@@ -180,20 +212,22 @@ def _defs(prefix: str) -> str:
     )
 
 
-def _centre(formulation: Formulation) -> str:
+def _centre(formulation: Formulation, prefix: str) -> str:
     cx, cy = CENTRE
     title = PROMPTS[Part.SOOTHES].title
-    chars = chars_for(CENTRE_R * 1.55, TEXT_SIZE)
-    lines, _ = _lines(formulation.soothes, chars, 6)
+    lines, _ = _lines(formulation.soothes, CENTRE_TEXT_W, CENTRE_LINES)
+    clip = f"{prefix}-clip-centre"
     empty = not any(clean(e) for e in formulation.soothes)
     top = cy - (len(lines) * LINE_HEIGHT) / 2 + 8
     return (
         f'<g class="cycle-centre"><title>{xml(_full_text(title, formulation.soothes))}</title>'
+        f'<clipPath id="{clip}"><circle cx="{num(cx)}" cy="{num(cy)}" '
+        f'r="{num(CENTRE_R - 3)}"/></clipPath>'
         f'<circle cx="{num(cx)}" cy="{num(cy)}" r="{num(CENTRE_R)}" fill="#fbf8f2" '
         f'stroke="{AXIS_COLOUR}" stroke-width="1" stroke-dasharray="4 4"/>'
         f'<text x="{num(cx)}" y="{num(top - 12)}" text-anchor="middle" '
         f'font-size="{HEADING_SIZE}" font-weight="bold" fill="{TEXT_COLOUR}">{xml(title)}</text>'
-        f"{_text_block(cx, top + 8, lines, empty, 'middle')}</g>"
+        f"{_text_block(cx, top + 8, lines, empty, centred=True, clip=clip)}</g>"
     )
 
 
@@ -202,7 +236,7 @@ def _way_out(formulation: Formulation, urge: tuple[float, float], prefix: str) -
         "alternatives", PROMPTS[Part.ALTERNATIVES].title, formulation.alternatives, "#e1f1e7"
     )
     # As tall as its lines need, from a ring node's height up to ALT_MAX_H.
-    wanted, _ = _lines(node.entries, chars_for(ALT_W - 16, TEXT_SIZE), 99)
+    wanted, _ = _lines(node.entries, ALT_W - 2 * PADDING, 99)
     height = min(ALT_MAX_H, max(NODE_H, 46.0 + (len(wanted) - 1) * LINE_HEIGHT + 8))
     centre = (ALT_X + ALT_W / 2, urge[1])
     start = (urge[0] + NODE_W / 2 + 5, urge[1])
@@ -214,7 +248,7 @@ def _way_out(formulation: Formulation, urge: tuple[float, float], prefix: str) -
         f'stroke-dasharray="6 4" marker-end="url(#{prefix}-way-out)"/>'
         f'<text x="{num(start[0] + 2)}" y="{num(urge[1] + 20)}" '
         f'font-size="11" fill="{WAY_OUT_COLOUR}">a way out</text>'
-        f"{_box(node, centre[0], centre[1], ALT_W, height, WAY_OUT_COLOUR)}</g>"
+        f"{_box(node, centre, (ALT_W, height), WAY_OUT_COLOUR, prefix)}</g>"
     )
 
 
@@ -232,10 +266,10 @@ def cycle_diagram(
         f'<desc id="{desc_id}">{xml(describe_cycle(formulation))}</desc>',
         _defs(prefix),
         _ring(),
-        _centre(formulation),
+        _centre(formulation, prefix),
     ]
     for node, (cx, cy) in zip(_nodes(formulation), positions, strict=True):
-        parts.append(_box(node, cx, cy, NODE_W, NODE_H, AXIS_COLOUR))
+        parts.append(_box(node, (cx, cy), (NODE_W, NODE_H), AXIS_COLOUR, prefix))
     parts.append(_way_out(formulation, positions[2], prefix))
     parts.append("</svg>")
     return "".join(parts)

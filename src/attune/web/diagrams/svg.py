@@ -1,8 +1,15 @@
-"""Small helpers shared by the diagrams: XML-safe text, numbers, and wrapping text to fit."""
+"""Small helpers shared by the diagrams: XML-safe text, numbers, and wrapping text to fit.
+
+SVG cannot wrap text, so the diagrams wrap it here by an estimate of each glyph's width
+in a sans-serif face (Helvetica/Arial metrics, rounded up): narrow letters such as i
+and l count for little, W and M for a lot, wide East Asian characters for a full em.
+The estimate errs wide; the boxes also clip their text, so nothing can spill out.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from html import escape
 
 TEXT_COLOUR = "#2b2b2b"
@@ -12,9 +19,20 @@ AXIS_COLOUR = "#4a4a4a"
 #: Characters XML 1.0 does not allow anywhere, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-#: Average glyph width as a share of the font size, for a sans-serif face. Generous, so
-#: wrapped lines stay inside their box for most real text.
-GLYPH_WIDTH = 0.54
+#: Glyph widths in ems for ASCII, by group (Helvetica/Arial advance widths, rounded up).
+_EMS: dict[str, float] = {
+    **dict.fromkeys(" ijl.,:;'|!", 0.28),
+    **dict.fromkeys('ftI()[]/\\-`"r', 0.36),
+    **dict.fromkeys("abcdeghknopqsuvxyz0123456789?$_*+<>=^~#", 0.57),
+    **dict.fromkeys("JLFTZSPEBKXYVRACDHNUG&", 0.73),
+    **dict.fromkeys("wOQ%", 0.8),
+    **dict.fromkeys("mM", 0.86),
+    **dict.fromkeys("W@", 1.0),
+}
+#: Any other character that is not wide.
+_DEFAULT_EM = 0.62
+#: The ellipsis and the hyphen that marks a split word.
+ELLIPSIS, HYPHEN = "…", "-"
 
 
 def clean(text: str) -> str:
@@ -34,29 +52,50 @@ def num(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def chars_for(width: float, font_size: float) -> int:
-    """How many characters fit on a line of this width at this font size (at least 4)."""
-    return max(4, int(width / (font_size * GLYPH_WIDTH)))
+def char_em(char: str) -> float:
+    if char in _EMS:
+        return _EMS[char]
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    if unicodedata.combining(char):
+        return 0.0
+    return _DEFAULT_EM
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap to ``width`` characters; a word longer than a line is split."""
-    width = max(width, 2)
+def text_width(text: str, font_size: float) -> float:
+    """The estimated width of the text at this font size, in user units."""
+    return sum(char_em(c) for c in text) * font_size
+
+
+def _split_word(word: str, max_width: float, font_size: float) -> list[str]:
+    """A word too long for a line, cut into pieces that fit with a hyphen after each."""
+    pieces: list[str] = []
+    piece = ""
+    for char in word:
+        if piece and text_width(piece + char + HYPHEN, font_size) > max_width:
+            pieces.append(piece + HYPHEN)
+            piece = ""
+        piece += char
+    return [*pieces, piece] if piece else pieces
+
+
+def wrap(text: str, max_width: float, font_size: float) -> list[str]:
+    """Greedy word wrap so each line's estimated width is at most ``max_width``."""
     lines: list[str] = []
     line = ""
     for word in clean(text).split(" "):
-        while len(word) > width:
-            if line:
-                lines.append(line)
-                line = ""
-            lines.append(word[: width - 1] + "-")
-            word = word[width - 1 :]
         if not word:
             continue
-        if not line:
+        if text_width(word, font_size) > max_width:
+            if line:
+                lines.append(line)
+            *full, word = _split_word(word, max_width, font_size)
+            lines += full
             line = word
-        elif len(line) + 1 + len(word) <= width:
-            line = f"{line} {word}"
+            continue
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, font_size) <= max_width:
+            line = candidate
         else:
             lines.append(line)
             line = word
@@ -65,13 +104,17 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def fit(lines: list[str], max_lines: int, width: int) -> tuple[list[str], bool]:
+def fit(
+    lines: list[str], max_lines: int, max_width: float, font_size: float
+) -> tuple[list[str], bool]:
     """At most ``max_lines`` lines; when cut, the last one ends with an ellipsis."""
     if len(lines) <= max_lines:
         return lines, False
     kept = lines[:max_lines]
     last = kept[-1]
-    kept[-1] = (last if len(last) < width else last[: width - 1].rstrip()) + "…"
+    while last and text_width(last + ELLIPSIS, font_size) > max_width:
+        last = last[:-1]
+    kept[-1] = last.rstrip() + ELLIPSIS
     return kept, True
 
 

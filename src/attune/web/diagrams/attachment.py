@@ -195,7 +195,10 @@ def attachment_plane(
     size: int = 360,
     id_prefix: str = "attachment-plane",
 ) -> str:
-    """The plane as SVG. ``earlier`` are older results, oldest first, drawn faded."""
+    """The plane as SVG. ``earlier`` are older results, oldest first, drawn faded.
+
+    ``id_prefix`` starts the ids of the title and desc: give each plane on one page its own.
+    """
     for point in (*earlier, current):
         _check(point)
     plane = _Plane(left=58, top=14, side=size - 58 - 14)

@@ -255,7 +255,11 @@ def _way_out(formulation: Formulation, urge: tuple[float, float], prefix: str) -
 def cycle_diagram(
     formulation: Formulation, *, title: str = "The cycle", id_prefix: str = "cycle"
 ) -> str:
-    """The formulation as an SVG cycle diagram."""
+    """The formulation as an SVG cycle diagram.
+
+    ``id_prefix`` starts every id in the SVG (title, desc, clip paths, the arrow marker):
+    give each diagram on one page its own, e.g. ``cycle-v2`` beside ``cycle-v3``.
+    """
     prefix = slug(id_prefix)
     title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
     positions = ring_positions()

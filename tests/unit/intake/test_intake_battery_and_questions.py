@@ -75,8 +75,16 @@ def test_several_drugs_share_one_drug_screen_naming_them() -> None:
         ]
     )
     assert [e.instrument_id for e in battery] == [
-        "ecrr", "audit", "dast10", "pgsi", "phq9", "gad7", "pcl5", "ace", "ders16",
-    ]  # fmt: skip
+        "ecrr",
+        "audit",
+        "dast10",
+        "pgsi",
+        "phq9",
+        "gad7",
+        "pcl5",
+        "ace",
+        "ders16",
+    ]
     dast = next(e for e in battery if e.instrument_id == "dast10")
     assert "cannabis" in dast.reason and "kratom" in dast.reason
 
@@ -104,9 +112,10 @@ def test_an_addiction_name_uses_the_detail_for_other() -> None:
 
 def _enums() -> list[type[Enum]]:
     return [
-        v for v in vars(intake_model).values()
+        v
+        for v in vars(intake_model).values()
         if isinstance(v, type) and issubclass(v, Enum) and v.__module__ == intake_model.__name__
-    ]  # fmt: skip
+    ]
 
 
 def test_every_answer_choice_has_a_plain_label() -> None:

@@ -199,15 +199,18 @@ def _with(path: str, value: object) -> dict[str, object]:
         ("medical.pregnancy", "maybe", "medical.pregnancy"),
         ("situation.supports", "family", "situation.supports"),
         ("situation.supports", ["family", "neighbours"], "situation.supports[1]"),
-        ("medications.items", [{"name": "x", "classes": ["antibiotic"]}],
-         "medications.items[0].classes[0]"),
+        (
+            "medications.items",
+            [{"name": "x", "classes": ["antibiotic"]}],
+            "medications.items[0].classes[0]",
+        ),
         ("treatment.items", [{"kind": "retreat"}], "treatment.items[0].kind"),
         ("treatment.items", [{"kind": "residential", "year": "2019"}], "treatment.items[0].year"),
         ("readiness.ruler", 7.0, "readiness.ruler"),
         ("goals", 5, "goals"),
         ("format", 2, "format"),
     ],
-)  # fmt: skip
+)
 def test_bad_stored_values_are_refused_naming_the_field(
     path: str, value: object, field: str
 ) -> None:

@@ -216,32 +216,84 @@ def test_years_without_a_birth_date_are_capped_at_a_hundred() -> None:
     ("intake", "respondent", "field", "words"),
     [
         (with_addiction(last_use=date(2025, 3, 2)), WOMAN_40, "addictions[0].last_use", "future"),
-        (with_addiction(last_use=date(1984, 1, 1), days_per_week=0), WOMAN_40,
-         "addictions[0].last_use", "before the date of birth"),
-        (with_addiction(stopped=True, days_per_week=3), WOMAN_40,
-         "addictions[0].days_per_week", "stopped"),
-        (with_addiction(last_use=date(2024, 12, 1)), WOMAN_40,
-         "addictions[0].days_per_week", "past 30 days"),
-        (with_addiction(last_use=date(2000, 1, 1), years_of_use=20, days_per_week=0), WOMAN_40,
-         "addictions[0].years_of_use", "before birth"),
-        (replace(BASE, medical=replace(BASE.medical, pregnancy=Pregnancy.YES)), MAN_40,
-         "medical.pregnancy", "male"),
-        (replace(BASE, medical=replace(BASE.medical, pregnancy=Pregnancy.POSSIBLY)), MAN_40,
-         "medical.pregnancy", "male"),
-        (replace(BASE, medical=replace(BASE.medical, blood_pressure_controlled=True)), WOMAN_40,
-         "medical.blood_pressure_controlled", "do not have high blood pressure"),
-        (replace(BASE, medications=Medications(False, (Medication("sertraline"),))), WOMAN_40,
-         "medications.items", "no medicines"),
-        (replace(BASE, situation=replace(BASE.situation, lives_alone=True,
-         lives_with_someone_who_uses=True)), WOMAN_40,
-         "situation.lives_with_someone_who_uses", "live alone"),
-        (replace(BASE, treatment=TreatmentHistory(False, (PreviousTreatment(
-         TreatmentKind.COUNSELLING, TreatmentOutcome.HELPED),))), WOMAN_40,
-         "treatment.items", "no treatment"),
-        (replace(BASE, addictions=(DRINKING, replace(DRINKING, detail="beer"))), WOMAN_40,
-         "addictions[1].what", "twice"),
+        (
+            with_addiction(last_use=date(1984, 1, 1), days_per_week=0),
+            WOMAN_40,
+            "addictions[0].last_use",
+            "before the date of birth",
+        ),
+        (
+            with_addiction(stopped=True, days_per_week=3),
+            WOMAN_40,
+            "addictions[0].days_per_week",
+            "stopped",
+        ),
+        (
+            with_addiction(last_use=date(2024, 12, 1)),
+            WOMAN_40,
+            "addictions[0].days_per_week",
+            "past 30 days",
+        ),
+        (
+            with_addiction(last_use=date(2000, 1, 1), years_of_use=20, days_per_week=0),
+            WOMAN_40,
+            "addictions[0].years_of_use",
+            "before birth",
+        ),
+        (
+            replace(BASE, medical=replace(BASE.medical, pregnancy=Pregnancy.YES)),
+            MAN_40,
+            "medical.pregnancy",
+            "male",
+        ),
+        (
+            replace(BASE, medical=replace(BASE.medical, pregnancy=Pregnancy.POSSIBLY)),
+            MAN_40,
+            "medical.pregnancy",
+            "male",
+        ),
+        (
+            replace(BASE, medical=replace(BASE.medical, blood_pressure_controlled=True)),
+            WOMAN_40,
+            "medical.blood_pressure_controlled",
+            "do not have high blood pressure",
+        ),
+        (
+            replace(BASE, medications=Medications(False, (Medication("sertraline"),))),
+            WOMAN_40,
+            "medications.items",
+            "no medicines",
+        ),
+        (
+            replace(
+                BASE,
+                situation=replace(
+                    BASE.situation, lives_alone=True, lives_with_someone_who_uses=True
+                ),
+            ),
+            WOMAN_40,
+            "situation.lives_with_someone_who_uses",
+            "live alone",
+        ),
+        (
+            replace(
+                BASE,
+                treatment=TreatmentHistory(
+                    False, (PreviousTreatment(TreatmentKind.COUNSELLING, TreatmentOutcome.HELPED),)
+                ),
+            ),
+            WOMAN_40,
+            "treatment.items",
+            "no treatment",
+        ),
+        (
+            replace(BASE, addictions=(DRINKING, replace(DRINKING, detail="beer"))),
+            WOMAN_40,
+            "addictions[1].what",
+            "twice",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_contradiction_is_named(
     intake: Intake, respondent: Respondent, field: str, words: str
 ) -> None:
@@ -253,9 +305,14 @@ def test_each_contradiction_is_named(
 
 def test_two_different_other_substances_are_not_duplicates() -> None:
     other = Addiction(
-        AddictionType.OTHER_SUBSTANCE, "kratom", days_per_week=2, amount=1,
-        unit=AmountUnit.GRAMS, last_use=TODAY, years_of_use=1,
-    )  # fmt: skip
+        AddictionType.OTHER_SUBSTANCE,
+        "kratom",
+        days_per_week=2,
+        amount=1,
+        unit=AmountUnit.GRAMS,
+        last_use=TODAY,
+        years_of_use=1,
+    )
     two = replace(BASE, addictions=(other, replace(other, detail="poppers")))
     assert validate(two, WOMAN_40) == ()
     same = replace(BASE, addictions=(other, replace(other, detail=" Kratom ")))

@@ -139,3 +139,17 @@ def test_every_shipped_condition_round_trips() -> None:
 def test_unknown_rule_names_are_refused(name: str) -> None:
     with pytest.raises(InvalidDefinition):
         load_rules(name)
+
+
+def test_the_docs_list_every_criterion_combination_and_safety_action() -> None:
+    docs = (Path(__file__).parents[3] / "docs" / "levelofcare.md").read_text(encoding="utf-8")
+    rules = load_rules()
+    assert f"rules version {rules.version}" in docs
+    for d in rules.dimensions:
+        assert f"(`{d.dimension.value}`)" in docs
+        for c in d.criteria:
+            assert f"| {c.rating} | `{c.id}` |" in docs, c.id
+    for combination in rules.combinations:
+        assert f"`{combination.id}`" in docs
+    for safety in rules.safety:
+        assert f"`{safety.action.value}`" in docs

@@ -388,3 +388,9 @@ def test_every_error_field_is_a_question_the_web_renders() -> None:
     for error in errors:
         assert re.sub(r"\[\d+\]", "[]", error.field) in known, error.field
         assert error.message.strip()
+
+
+def test_age_counts_whole_years_up_to_the_last_birthday() -> None:
+    assert Respondent(today=TODAY, date_of_birth=date(1985, 6, 1)).age == 39
+    assert Respondent(today=TODAY, date_of_birth=date(1985, 3, 1)).age == 40
+    assert Respondent(today=TODAY).age is None

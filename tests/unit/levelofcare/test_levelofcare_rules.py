@@ -5,13 +5,30 @@ from __future__ import annotations
 import copy
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from attune.domain.errors import InvalidDefinition
 from attune.domain.levelofcare import Dimension, Level, load_rules, parse_rules, rules_to_dict
-from attune.domain.levelofcare.conditions import condition_to_dict, parse_condition
+from attune.domain.levelofcare.conditions import (
+    AddictionMatch,
+    AllOf,
+    Answer,
+    AnyOf,
+    AtLeast,
+    Condition,
+    MedicationMatch,
+    OpenFlag,
+    ScoreMatch,
+    TreatmentOutcomes,
+    condition_to_dict,
+    parse_condition,
+)
+from attune.domain.levelofcare.rules import Criterion
 
 RULES_DIR = Path(__file__).parents[3] / "src" / "attune" / "domain" / "levelofcare" / "rules"
 
@@ -153,3 +170,70 @@ def test_the_docs_list_every_criterion_combination_and_safety_action() -> None:
         assert f"`{combination.id}`" in docs
     for safety in rules.safety:
         assert f"`{safety.action.value}`" in docs
+
+
+texts = st.text(alphabet="abcdefghij_", min_size=1, max_size=8)
+plain = st.none() | st.booleans() | st.integers(-5, 20) | texts
+leaves = st.one_of(
+    st.builds(Answer, texts, texts, values=st.lists(plain, min_size=1, max_size=3).map(tuple)),
+    st.builds(Answer, texts, texts, contains_any=st.lists(texts, min_size=1).map(tuple)),
+    st.builds(Answer, texts, texts, empty=st.just(True)),
+    st.builds(Answer, texts, texts, count_at_least=st.integers(1, 4)),
+    st.builds(
+        AddictionMatch,
+        what=st.lists(texts, max_size=2).map(tuple),
+        kind=st.lists(texts, max_size=2).map(tuple),
+        current=st.booleans(),
+        days_per_week_at_least=st.none() | st.integers(1, 7),
+        alcohol_grams_at_least=st.none() | st.integers(1, 300).map(float),
+        years_at_least=st.none() | st.floats(0.01, 40),
+    ),
+    st.builds(MedicationMatch, st.lists(texts, min_size=1, max_size=3).map(tuple)),
+    st.builds(ScoreMatch, texts, total_at_least=st.integers(0, 40).map(float)),
+    st.builds(ScoreMatch, texts, band_in=st.lists(texts, min_size=1).map(tuple)),
+    st.builds(ScoreMatch, texts, flag=texts),
+    st.builds(ScoreMatch, texts, finding=texts),
+    st.builds(OpenFlag, texts),
+    st.builds(TreatmentOutcomes, st.lists(texts, min_size=1).map(tuple), st.integers(1, 3)),
+)
+conditions = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        st.builds(AnyOf, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+        st.builds(AllOf, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+        st.lists(inner, min_size=1, max_size=3).flatmap(
+            lambda parts: st.builds(AtLeast, st.integers(1, len(parts)), st.just(tuple(parts)))
+        ),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(conditions)
+def test_any_condition_round_trips_through_json(condition: Condition) -> None:
+    stored = json.loads(json.dumps(condition_to_dict(condition)))
+    assert parse_condition(stored, "when") == condition
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_rules_with_changed_criteria_round_trip(data: st.DataObject) -> None:
+    rules = load_rules()
+    index = data.draw(st.integers(0, len(rules.dimensions) - 1))
+    dimension = rules.dimensions[index]
+    extra = Criterion(
+        id=data.draw(texts),
+        rating=data.draw(st.integers(0, 4)),
+        when=data.draw(conditions),
+        reason=data.draw(texts),
+    )
+    changed = replace(
+        rules,
+        version=data.draw(texts),
+        dimensions=tuple(
+            replace(d, criteria=(*d.criteria, extra)) if d is dimension else d
+            for d in rules.dimensions
+        ),
+    )
+    assert parse_rules(json.loads(json.dumps(rules_to_dict(changed)))) == changed

@@ -205,12 +205,13 @@ def _addiction(data: object, where: str) -> AddictionMatch:
     def opt(key: str) -> float | None:
         return number(data[key], f"{where}.{key}") if key in data else None
 
-    days = opt("days_per_week_at_least")
+    days_key = "days_per_week_at_least"
+    days = whole(data[days_key], f"{where}.{days_key}") if days_key in data else None
     return AddictionMatch(
         what=strings(data["what"], f"{where}.what") if "what" in data else (),
         kind=strings(data["kind"], f"{where}.kind") if "kind" in data else (),
         current=current,
-        days_per_week_at_least=None if days is None else int(days),
+        days_per_week_at_least=days,
         alcohol_grams_at_least=opt("alcohol_grams_at_least"),
         years_at_least=opt("years_at_least"),
     )

@@ -23,15 +23,51 @@ lower-cased with spaces removed, so two clinics in one database do not clash.
 
 ``phq9(total=…, item9=…)`` builds a complete PHQ-9 answer set with the given total and
 item 9; ``T0`` is the fixed time the ``clock`` fixture starts at.
+
+Intake helpers (issue 3), for service, web and browser tests alike:
+
+* ``complete_intake(today, **changes)`` -> a complete, valid domain ``Intake`` (one
+  alcohol addiction used 4 days a week, 3 standard drinks, last used the day before
+  ``today``; nothing in the history that raises a safety action); pass any ``Intake``
+  field to change it, e.g. ``complete_intake(today, goals="…")``;
+* ``intake_sections(intake)`` -> ``{section_key: answers}``: exactly what
+  ``services.intake.save_intake_section`` takes for each section, in form order;
+* ``fill_intake(uow, actor, intake_id, clock, intake=None)`` saves every section (as the
+  actor: the patient in the portal, or a clinician) and returns the last ``IntakeView``;
+* ``submitted_intake(uow, setup, clock, patient=0, intake=None)`` opens an intake as the
+  patient's clinician, fills it in as the patient and submits it as the patient, so the
+  battery is assigned and the first level-of-care recommendation waits for review.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 
 from argon2 import PasswordHasher
 
+from attune.domain.intake import (
+    Addiction,
+    AddictionType,
+    AmountUnit,
+    AttemptHistory,
+    EpisodeHistory,
+    Intake,
+    LiverDisease,
+    MedicalHistory,
+    Medications,
+    MentalHealthHistory,
+    Pregnancy,
+    Readiness,
+    SelfHarm,
+    Situation,
+    Stage,
+    Support,
+    TreatmentHistory,
+    WithdrawalHistory,
+)
+from attune.domain.intake import to_dict as intake_to_dict
+from attune.services import intake as intake_service
 from attune.services import users
 from attune.services.actors import Actor, Role
 from attune.services.clock import Clock
@@ -137,3 +173,91 @@ def phq9(total: int = 6, item9: int = 0) -> dict[str, int | None]:
         answers[f"q{i}"] = min(3, left)
         left -= answers[f"q{i}"] or 0
     return answers
+
+
+def complete_intake(today: date, **changes: object) -> Intake:
+    """A complete, valid intake as of ``today`` (see the module docstring)."""
+    drinking = Addiction(
+        AddictionType.ALCOHOL,
+        detail="wine",
+        days_per_week=4,
+        amount=3,
+        unit=AmountUnit.STANDARD_DRINKS,
+        last_use=today - timedelta(days=1),
+        years_of_use=6,
+    )
+    base = Intake(
+        addictions=(drinking,),
+        withdrawal=WithdrawalHistory(seizures=False, delirium=False, other_severe=False),
+        medications=Medications(takes_any=False),
+        medical=MedicalHistory(
+            high_blood_pressure=False,
+            heart_disease=False,
+            aneurysm_or_brain_bleed=False,
+            epilepsy=False,
+            liver_disease=LiverDisease.NONE,
+            pregnancy=Pregnancy.NO,
+        ),
+        mental_health=MentalHealthHistory(
+            psychosis=EpisodeHistory.NEVER,
+            mania=EpisodeHistory.NEVER,
+            suicide_attempts=AttemptHistory.NONE,
+            self_harm=SelfHarm.NEVER,
+            suicidal_thoughts_now=False,
+        ),
+        situation=Situation(
+            stable_housing=True,
+            lives_alone=False,
+            lives_with_someone_who_uses=False,
+            supports=frozenset({Support.FRIENDS}),
+            pressures=frozenset(),
+        ),
+        treatment=TreatmentHistory(had_treatment=False),
+        readiness=Readiness(ruler=8, stage=Stage.PREPARING),
+        goals="Drink less and sleep better.",
+    )
+    return replace(base, **changes)
+
+
+def intake_sections(intake: Intake) -> dict[str, dict[str, object]]:
+    """Each section's answers as ``save_intake_section`` takes them, in form order."""
+    stored = intake_to_dict(intake)
+    sections: dict[str, dict[str, object]] = {}
+    for key in intake_service.SECTION_KEYS:
+        value = stored[key]
+        if key in intake_service.VALUE_SECTIONS:
+            sections[key] = {key: value}
+        else:
+            assert isinstance(value, dict)
+            sections[key] = dict(value)
+    return sections
+
+
+def fill_intake(
+    uow: UnitOfWork, actor: Actor, intake_id: int, clock: Clock, intake: Intake | None = None
+) -> intake_service.IntakeView:
+    """Save every section of ``intake`` (default: ``complete_intake`` as of the clock)."""
+    chosen = intake if intake is not None else complete_intake(clock.now().date())
+    view = None
+    for key, answers in intake_sections(chosen).items():
+        view = intake_service.save_intake_section(uow, actor, intake_id, key, answers, clock)
+    assert view is not None
+    return view
+
+
+def submitted_intake(
+    uow: UnitOfWork,
+    setup: ClinicSetup,
+    clock: Clock,
+    *,
+    patient: int = 0,
+    intake: Intake | None = None,
+) -> intake_service.IntakeView:
+    """Open (as the patient's clinician), fill in and submit (as the patient) an intake."""
+    staff = setup.clinician_actor if patient == 0 else setup.other_clinician_actor
+    if patient > 1:
+        staff = setup.admin_actor
+    opened = intake_service.open_intake(uow, staff, setup.patients[patient].id, clock)
+    me = setup.patient_actor(patient)
+    fill_intake(uow, me, opened.id, clock, intake)
+    return intake_service.submit_intake(uow, me, opened.id, clock)

@@ -33,10 +33,25 @@ EVERYONE = [
 ]
 # What each kind of actor may do with patient 0 (everything else is refused).
 ALLOWED: dict[str, set[Action]] = {
-    "admin": set(Action),
-    "clinician": set(Action) - {A.ADD_TO_CASELOAD},
+    "admin": set(Action) - {A.ACKNOWLEDGE_PLAN},
+    "clinician": set(Action) - {A.ADD_TO_CASELOAD, A.ACKNOWLEDGE_PLAN},
     "other_clinician": set(),
-    "patient_self": {A.VIEW_RECORD, A.VIEW_DUE, A.SAVE_DRAFT, A.SUBMIT_RESPONSE},
+    "patient_self": {
+        A.VIEW_RECORD,
+        A.VIEW_DUE,
+        A.SAVE_DRAFT,
+        A.SUBMIT_RESPONSE,
+        # Issue 3: their own intake, profiles, cycle (co-authoring) and plan.
+        A.VIEW_INTAKE,
+        A.SAVE_INTAKE,
+        A.SUBMIT_INTAKE,
+        A.VIEW_PROFILES,
+        A.VIEW_FORMULATION,
+        A.SAVE_FORMULATION,
+        A.VIEW_PLAN,
+        A.EXPORT_PLAN,
+        A.ACKNOWLEDGE_PLAN,
+    },
     "patient_other": set(),
     "admin_elsewhere": set(),
     "clinician_elsewhere": set(),

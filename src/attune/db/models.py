@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -188,3 +189,87 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class IntakeRow(Base):
+    """A patient's intake: answers as the JSON form of the domain intake."""
+
+    __tablename__ = "intake"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'submitted')", name="status"),
+        Index("ix_intake_patient_opened", "patient_id", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sections_done: Mapped[list[str]] = mapped_column(JSON)
+    opened_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    opened_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class FormulationVersionRow(Base):
+    """One version of a patient's cycle; versions are never edited."""
+
+    __tablename__ = "formulation_version"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "number", name="uq_formulation_version_patient_number"),
+        CheckConstraint("number > 0", name="number"),
+        CheckConstraint("author_role IN ('clinician', 'patient', 'together')", name="author_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    author_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    author_role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class RecommendationRow(Base):
+    """A level-of-care recommendation with its rules version and the clinician's decision."""
+
+    __tablename__ = "recommendation"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending_review', 'accepted', 'overridden', 'superseded')", name="status"
+        ),
+        Index("ix_recommendation_patient_created", "patient_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    created_at: Mapped[datetime]
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rules_version: Mapped[str] = mapped_column(String(32))
+    level: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None]
+    final_level: Mapped[str | None] = mapped_column(String(32))
+    rationale: Mapped[str | None] = mapped_column(Text)
+
+
+class TreatmentPlanRow(Base):
+    """One version of a patient's treatment plan."""
+
+    __tablename__ = "treatment_plan"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "version", name="uq_treatment_plan_patient_version"),
+        CheckConstraint("version > 0", name="version"),
+        CheckConstraint("status IN ('draft', 'agreed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

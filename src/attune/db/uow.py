@@ -14,9 +14,13 @@ from attune.db.repositories import (
     SqlClinics,
     SqlDrafts,
     SqlFlags,
+    SqlFormulations,
+    SqlIntakes,
     SqlPatients,
+    SqlRecommendations,
     SqlResponses,
     SqlSessions,
+    SqlTreatmentPlans,
     SqlUsers,
 )
 from attune.domain.errors import Conflict
@@ -37,6 +41,10 @@ class _Open:
         self.flags = SqlFlags(session)
         self.sessions = SqlSessions(session)
         self.audit = SqlAuditLog(session)
+        self.intakes = SqlIntakes(session)
+        self.formulations = SqlFormulations(session)
+        self.recommendations = SqlRecommendations(session)
+        self.plans = SqlTreatmentPlans(session)
 
 
 class SqlUnitOfWork:
@@ -136,6 +144,22 @@ class SqlUnitOfWork:
     @property
     def audit(self) -> SqlAuditLog:
         return self._repos.audit
+
+    @property
+    def intakes(self) -> SqlIntakes:
+        return self._repos.intakes
+
+    @property
+    def formulations(self) -> SqlFormulations:
+        return self._repos.formulations
+
+    @property
+    def recommendations(self) -> SqlRecommendations:
+        return self._repos.recommendations
+
+    @property
+    def plans(self) -> SqlTreatmentPlans:
+        return self._repos.plans
 
     @property
     def instruments(self) -> InstrumentLibrary:

@@ -5,7 +5,10 @@ The rule:
 * an admin may see and change any patient of their own clinic;
 * a clinician may see and change only the patients on their caseload;
 * a patient may see and change only their own record, and only through the portal
-  actions (due questionnaires, drafts, submitting, their own record);
+  actions (:data:`PATIENT_ACTIONS`: due questionnaires, drafts, submitting, their own
+  record, their intake sections, profiles, cycle and plan);
+* some actions belong to one side only: adding to a caseload to admins
+  (:data:`ADMIN_ACTIONS`), acknowledging a plan to the patient (:data:`PATIENT_ONLY_ACTIONS`);
 * nobody ever reaches a patient of another clinic: that looks exactly like a patient
   who does not exist, so ids cannot be probed.
 
@@ -43,14 +46,49 @@ class Action(StrEnum):
     ACKNOWLEDGE_FLAG = "acknowledge_flag"
     CREATE_PATIENT = "create_patient"
     ADD_TO_CASELOAD = "add_to_caseload"
+    # Issue 3: intake, profiles, the cycle, level of care, the treatment plan.
+    OPEN_INTAKE = "open_intake"
+    VIEW_INTAKE = "view_intake"
+    SAVE_INTAKE = "save_intake"
+    SUBMIT_INTAKE = "submit_intake"
+    VIEW_PROFILES = "view_profiles"
+    VIEW_FORMULATION = "view_formulation"
+    SAVE_FORMULATION = "save_formulation"
+    VIEW_LEVEL_OF_CARE = "view_level_of_care"
+    EVALUATE_LEVEL_OF_CARE = "evaluate_level_of_care"
+    DECIDE_RECOMMENDATION = "decide_recommendation"
+    VIEW_PLAN = "view_plan"
+    SAVE_PLAN = "save_plan"
+    AGREE_PLAN = "agree_plan"
+    ACKNOWLEDGE_PLAN = "acknowledge_plan"
+    EXPORT_PLAN = "export_plan"
 
 
-#: What a patient may do with their own record.
+#: What a patient may do with their own record: their questionnaires, their intake
+#: sections, their profiles, their cycle (read, and co-author a version), their plan (read,
+#: export and acknowledge). Opening an intake, the level of care and deciding or agreeing
+#: anything stay with staff.
 PATIENT_ACTIONS = frozenset(
-    {Action.VIEW_RECORD, Action.VIEW_DUE, Action.SAVE_DRAFT, Action.SUBMIT_RESPONSE}
+    {
+        Action.VIEW_RECORD,
+        Action.VIEW_DUE,
+        Action.SAVE_DRAFT,
+        Action.SUBMIT_RESPONSE,
+        Action.VIEW_INTAKE,
+        Action.SAVE_INTAKE,
+        Action.SUBMIT_INTAKE,
+        Action.VIEW_PROFILES,
+        Action.VIEW_FORMULATION,
+        Action.SAVE_FORMULATION,
+        Action.VIEW_PLAN,
+        Action.EXPORT_PLAN,
+        Action.ACKNOWLEDGE_PLAN,
+    }
 )
 #: What only an admin may do (a clinician cannot put patients on their own caseload).
 ADMIN_ACTIONS = frozenset({Action.ADD_TO_CASELOAD})
+#: What only the patient may do: staff cannot acknowledge a plan on the patient's behalf.
+PATIENT_ONLY_ACTIONS = frozenset({Action.ACKNOWLEDGE_PLAN})
 
 
 @dataclass(frozen=True)
@@ -88,6 +126,12 @@ def decide(
                 "patients may not do this",
             )
         return Decision(True, reason="own record")
+    if action in PATIENT_ONLY_ACTIONS:
+        return Decision(
+            False,
+            PermissionDenied("Only the patient can do that.", field="action"),
+            "patients only",
+        )
     if action in ADMIN_ACTIONS and actor.role is not Role.ADMIN:
         return Decision(
             False,

@@ -161,6 +161,71 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class IntakeRecord:
+    """One intake as stored. ``answers`` is the JSON form of the domain intake
+    (``attune.domain.intake.to_dict``); ``status`` is "open" or "submitted"."""
+
+    id: int
+    patient_id: int
+    status: str
+    answers: dict[str, object]
+    sections_done: tuple[str, ...]
+    opened_by: int
+    opened_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    submitted_by: int | None
+
+
+@dataclass(frozen=True)
+class FormulationRecord:
+    """One saved version of a patient's cycle. ``content`` is the JSON form of the domain
+    formulation; ``author_role`` is "clinician", "patient" or "together"."""
+
+    id: int
+    patient_id: int
+    number: int
+    content: dict[str, object]
+    author_user_id: int
+    author_role: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RecommendationRecord:
+    """One level-of-care recommendation as stored. ``content`` is the JSON form of the
+    domain recommendation; ``status`` is "pending_review", "accepted", "overridden" or
+    "superseded"; ``final_level`` the level the clinician decided on."""
+
+    id: int
+    patient_id: int
+    created_at: datetime
+    content: dict[str, object]
+    rules_version: str
+    level: str
+    status: str
+    decided_by: int | None
+    decided_at: datetime | None
+    final_level: str | None
+    rationale: str | None
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """One version of a patient's treatment plan. ``content`` is the JSON form of the
+    domain plan; ``status`` is "draft" or "agreed"."""
+
+    id: int
+    patient_id: int
+    version: int
+    content: dict[str, object]
+    status: str
+    created_by: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
 class LoginSession:
     id: int
     token_hash: str
@@ -304,6 +369,101 @@ class Flags(Protocol):
     def acknowledge(self, flag_id: int, *, at: datetime, by: int, note: str | None) -> Flag: ...
 
 
+class Intakes(Protocol):
+    def add(
+        self, *, patient_id: int, opened_by: int, opened_at: datetime, answers: dict[str, object]
+    ) -> IntakeRecord: ...
+    def get(self, intake_id: int) -> IntakeRecord | None: ...
+    def latest_for_patient(
+        self, patient_id: int, *, submitted_only: bool = False
+    ) -> IntakeRecord | None:
+        """The newest intake of the patient (open or submitted, or submitted only)."""
+        ...
+
+    def save_answers(
+        self,
+        intake_id: int,
+        *,
+        answers: dict[str, object],
+        sections_done: tuple[str, ...],
+        updated_at: datetime,
+    ) -> IntakeRecord: ...
+    def submit(self, intake_id: int, *, at: datetime, by: int) -> IntakeRecord: ...
+
+
+class Formulations(Protocol):
+    def add(
+        self,
+        *,
+        patient_id: int,
+        number: int,
+        content: dict[str, object],
+        author_user_id: int,
+        author_role: str,
+        created_at: datetime,
+    ) -> FormulationRecord:
+        """Store a version; a second version with the same number is a Conflict."""
+        ...
+
+    def for_patient(self, patient_id: int) -> list[FormulationRecord]:
+        """Every version of the patient's cycle, oldest first."""
+        ...
+
+
+class Recommendations(Protocol):
+    def add(
+        self,
+        *,
+        patient_id: int,
+        created_at: datetime,
+        content: dict[str, object],
+        rules_version: str,
+        level: str,
+        status: str,
+    ) -> RecommendationRecord: ...
+    def get(self, recommendation_id: int) -> RecommendationRecord | None: ...
+    def for_patient(self, patient_id: int) -> list[RecommendationRecord]:
+        """Every recommendation of the patient, oldest first."""
+        ...
+
+    def set_status(self, recommendation_id: int, status: str) -> RecommendationRecord: ...
+    def decide(
+        self,
+        recommendation_id: int,
+        *,
+        status: str,
+        by: int,
+        at: datetime,
+        final_level: str,
+        rationale: str | None,
+    ) -> RecommendationRecord: ...
+
+
+class TreatmentPlans(Protocol):
+    def add(
+        self,
+        *,
+        patient_id: int,
+        version: int,
+        content: dict[str, object],
+        status: str,
+        created_by: int,
+        created_at: datetime,
+    ) -> PlanRecord:
+        """Store a new version; a second plan with the same version is a Conflict."""
+        ...
+
+    def get(self, plan_id: int) -> PlanRecord | None: ...
+    def latest_for_patient(self, patient_id: int) -> PlanRecord | None: ...
+    def for_patient(self, patient_id: int) -> list[PlanRecord]:
+        """Every version of the patient's plan, oldest first."""
+        ...
+
+    def update(
+        self, plan_id: int, *, content: dict[str, object], status: str, updated_at: datetime
+    ) -> PlanRecord: ...
+
+
 class Sessions(Protocol):
     def add(
         self, *, token_hash: str, user_id: int, created_at: datetime, expires_at: datetime
@@ -356,6 +516,14 @@ class UnitOfWork(Protocol):
     def sessions(self) -> Sessions: ...
     @property
     def audit(self) -> AuditLog: ...
+    @property
+    def intakes(self) -> Intakes: ...
+    @property
+    def formulations(self) -> Formulations: ...
+    @property
+    def recommendations(self) -> Recommendations: ...
+    @property
+    def plans(self) -> TreatmentPlans: ...
     @property
     def instruments(self) -> InstrumentLibrary:
         """The instruments this clinic uses: the shipped ones plus any it added."""

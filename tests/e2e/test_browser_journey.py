@@ -85,6 +85,8 @@ def test_patient_answers_phq9_with_item9_and_the_clinician_sees_it(
     expect(page.get_by_text("Over the last 2 weeks")).to_be_visible()
     progress = page.locator("#progress-text")
     expect(progress).to_have_text("Answered 0 of 9")
+    inline_crisis = page.locator('[data-crisis-for="q9"]')
+    expect(inline_crisis).to_be_hidden()
     for number, (item, label) in enumerate(ANSWERS.items(), start=1):
         _choose(page, item, label)
         expect(progress).to_have_text(f"Answered {number} of 9")
@@ -92,6 +94,13 @@ def test_patient_answers_phq9_with_item9_and_the_clinician_sees_it(
             expect(page.locator("[data-save-status]")).to_contain_text("Saved")
             _shoot(page, live, "02-answering-phone", full_page=False)
     assert page.locator("progress").evaluate("el => el.value") == 9
+    # The crisis resources appear the moment item 9 is answered, before sending.
+    expect(inline_crisis).to_be_visible()
+    expect(inline_crisis).to_contain_text(CRISIS_LINE)
+    _shoot(page, live, "02b-crisis-while-answering-phone", full_page=False)
+    _choose(page, "q9", "Not at all")
+    expect(inline_crisis).to_be_hidden()
+    _choose(page, "q9", ANSWERS["q9"])
 
     page.get_by_role("button", name="Send my answers").click()
     crisis = page.locator(".crisis")

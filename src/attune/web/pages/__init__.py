@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from attune.web.csrf import require_csrf
-from attune.web.pages import auth, clinic, portal
+from attune.web.pages import auth, clinic, intake, levelofcare, portal
 
 
 def router() -> APIRouter:
@@ -17,4 +17,6 @@ def router() -> APIRouter:
     pages.include_router(auth.router)
     pages.include_router(portal.router)
     pages.include_router(clinic.router)
+    pages.include_router(intake.router)
+    pages.include_router(levelofcare.router)
     return pages

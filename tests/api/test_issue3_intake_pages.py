@@ -1,0 +1,269 @@
+"""The intake pages: the clinician opens one, the patient fills it in section by section in
+the portal (errors next to their fields, nothing lost), sends it, and the battery appears."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from web_helpers import TestClient, browser_login, cookie_csrf
+
+from attune.domain.intake import SECTIONS
+from attune.services import assignments
+from attune.services import intake as intake_service
+from attune.services.clock import FixedClock
+from attune.services.ports import UnitOfWork
+from factories import ClinicSetup, complete_intake, fill_intake
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def _open(uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock) -> int:
+    return intake_service.open_intake(uow, setup.clinician_actor, setup.patients[0].id, clock).id
+
+
+def test_clinician_opens_an_intake_from_the_care_path(
+    client: TestClient, setup: ClinicSetup
+) -> None:
+    patient = setup.patients[0].id
+    browser_login(client, setup.email("clinician"))
+    record = client.get(f"/clinic/patients/{patient}")
+    assert f'href="/clinic/patients/{patient}/intake"' in record.text
+    page = client.get(f"/clinic/patients/{patient}/intake")
+    assert page.status_code == 200
+    assert "Open an intake" in page.text
+    opened = client.post(
+        f"/clinic/patients/{patient}/intake", data={"csrf_token": cookie_csrf(client)}
+    )
+    assert opened.status_code == 303
+    assert opened.headers["location"] == f"/clinic/patients/{patient}/intake?opened=1"
+    page = client.get(opened.headers["location"])
+    text = _text(page.text)
+    assert "The intake is open" in text
+    assert "saved 0 of 9 sections" in text
+    # A second one while this one is open is a clear 409 page, not a 500.
+    again = client.post(
+        f"/clinic/patients/{patient}/intake", data={"csrf_token": cookie_csrf(client)}
+    )
+    assert again.status_code == 409
+    assert "already has an intake open" in again.text
+
+
+def test_portal_shows_the_sections_and_progress(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    browser_login(client, setup.email("patient0"))
+    nothing = client.get("/portal/intake")
+    assert "has not asked you for this yet" in nothing.text
+    intake_id = _open(uow, setup, clock)
+    page = client.get("/portal/intake")
+    assert page.status_code == 200
+    assert "0 of 9 sections done" in page.text
+    for section in SECTIONS:
+        assert f'href="/portal/intake/{intake_id}/{section.key}"' in page.text
+        assert section.title in unescape(page.text)
+
+
+def test_each_question_is_drawn_by_its_type(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    browser_login(client, setup.email("patient0"))
+    page = client.get(f"/portal/intake/{intake_id}/addictions").text
+    assert '<select id="f-addictions-0-what" name="addictions[0].what"' in page
+    assert 'name="addictions[0].stopped" value="yes"' in page  # yes / no as radios
+    assert 'id="f-addictions-0-last-use" name="addictions[0].last_use"' in page
+    assert 'type="date"' in page
+    assert 'inputmode="decimal"' in page  # amount and years
+    assert 'name="addictions.none"' in page
+    assert 'value="add:addictions"' in page
+    situation = client.get(f"/portal/intake/{intake_id}/situation").text
+    assert 'type="checkbox" name="situation.supports" value="friends"' in situation
+    goals = client.get(f"/portal/intake/{intake_id}/goals").text
+    assert '<textarea id="f-goals" name="goals"' in goals
+    medical = client.get(f"/portal/intake/{intake_id}/medical").text
+    # A follow-up question can be cleared again ("does not apply").
+    assert 'name="medical.blood_pressure_controlled" value=""' in medical
+    assert client.get(f"/portal/intake/{intake_id}/nonsense").status_code == 404
+
+
+def test_saving_a_section_moves_on_and_counts_it_done(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    browser_login(client, setup.email("patient0"))
+    saved = client.post(
+        f"/portal/intake/{intake_id}/withdrawal",
+        data={
+            "csrf_token": cookie_csrf(client),
+            "withdrawal.seizures": "no",
+            "withdrawal.delirium": "no",
+            "withdrawal.other_severe": "no",
+            "action": "next",
+        },
+    )
+    assert saved.status_code == 303
+    assert saved.headers["location"] == f"/portal/intake/{intake_id}/medications"
+    view = intake_service.current_intake(uow, setup.clinician_actor, setup.patients[0].id, clock)
+    assert view is not None and "withdrawal" in view.sections_done
+    assert view.intake.withdrawal.seizures is False
+    overview = client.get("/portal/intake").text
+    assert "1 of 9 sections done" in overview
+    # The form shows what was saved.
+    again = client.get(f"/portal/intake/{intake_id}/withdrawal").text
+    assert 'name="withdrawal.seizures" value="no" checked' in again
+
+
+def test_add_another_saves_and_shows_one_more_row(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    browser_login(client, setup.email("patient0"))
+    added = client.post(
+        f"/portal/intake/{intake_id}/addictions",
+        data={
+            "csrf_token": cookie_csrf(client),
+            "addictions[0].what": "alcohol",
+            "addictions[0].days_per_week": "4",
+            "action": "add:addictions",
+        },
+    )
+    assert added.status_code == 303
+    assert added.headers["location"].startswith(
+        f"/portal/intake/{intake_id}/addictions?group=addictions&more=1"
+    )
+    page = client.get(added.headers["location"]).text
+    assert 'name="addictions[0].what"' in page and 'name="addictions[2].what"' in page
+    assert '<option value="alcohol" selected>' in page
+    # Empty rows in between are dropped and the rest renumbered.
+    client.post(
+        f"/portal/intake/{intake_id}/addictions",
+        data={
+            "csrf_token": cookie_csrf(client),
+            "addictions[0].what": "alcohol",
+            "addictions[1].what": "",
+            "addictions[2].what": "gambling",
+            "action": "later",
+        },
+    )
+    view = intake_service.current_intake(uow, setup.clinician_actor, setup.patients[0].id, clock)
+    assert view is not None
+    assert [a.what.value for a in view.intake.named] == ["alcohol", "gambling"]
+
+
+def test_bad_answers_are_shown_by_their_fields_and_nothing_is_lost(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    me = setup.patient_actor(0)
+    fill_intake(uow, me, intake_id, clock)  # every section saved once
+    browser_login(client, setup.email("patient0"))
+    posted = {
+        "csrf_token": cookie_csrf(client),
+        "addictions[0].what": "alcohol",
+        "addictions[0].detail": "red wine, mostly",
+        "addictions[0].stopped": "yes",
+        "addictions[0].days_per_week": "5",  # contradicts "stopped"
+        "addictions[0].amount": "lots",  # not a number
+        "addictions[0].last_use": "2025-12-30",
+        "addictions[0].years_of_use": "6",
+        "action": "next",
+    }
+    response = client.post(f"/portal/intake/{intake_id}/addictions", data=posted)
+    assert response.status_code == 422
+    page = response.text
+    # The unreadable amount is named by its field; what was typed is still there.
+    assert 'id="f-addictions-0-amount-error"' in page
+    assert "Please enter a number" in page
+    assert 'value="lots"' in page and 'value="red wine, mostly"' in page
+    assert '<a href="#f-addictions-0-amount">' in page
+    # Readable but contradictory: the domain's message next to days per week.
+    posted["addictions[0].amount"] = "3"
+    response = client.post(f"/portal/intake/{intake_id}/addictions", data=posted)
+    assert response.status_code == 422
+    assert 'id="f-addictions-0-days-per-week-error"' in response.text
+    assert "stopped" in unescape(response.text)
+    assert 'value="5"' in response.text
+    # Nothing of either request was saved: the earlier answers stand.
+    view = intake_service.current_intake(uow, setup.clinician_actor, setup.patients[0].id, clock)
+    assert view is not None
+    assert view.intake == complete_intake(clock.now().date())
+    assert view.progress == (9, 9)
+
+
+def test_out_of_range_number_is_named(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    browser_login(client, setup.email("patient0"))
+    response = client.post(
+        f"/portal/intake/{intake_id}/readiness",
+        data={"csrf_token": cookie_csrf(client), "readiness.ruler": "14", "action": "next"},
+    )
+    assert response.status_code == 422
+    assert 'id="f-readiness-ruler-error"' in response.text
+    assert "from 0 to 10" in response.text
+    assert 'value="14"' in response.text
+
+
+def test_sending_an_incomplete_intake_lists_what_is_missing_by_section(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    browser_login(client, setup.email("patient0"))
+    client.post(
+        f"/portal/intake/{intake_id}/goals",
+        data={"csrf_token": cookie_csrf(client), "goals": "Sleep through the night"},
+    )
+    response = client.post(
+        f"/portal/intake/{intake_id}/submit", data={"csrf_token": cookie_csrf(client)}
+    )
+    assert response.status_code == 422
+    page = unescape(response.text)
+    assert f'<a href="/portal/intake/{intake_id}/withdrawal">' in page
+    assert "Nothing you saved has been lost" in page
+    view = intake_service.current_intake(uow, setup.clinician_actor, setup.patients[0].id, clock)
+    assert view is not None and view.open and view.intake.goals == "Sleep through the night"
+
+
+def test_sending_assigns_the_battery_to_the_due_list(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    fill_intake(uow, setup.patient_actor(0), intake_id, clock)
+    browser_login(client, setup.email("patient0"))
+    sent = client.post(
+        f"/portal/intake/{intake_id}/submit", data={"csrf_token": cookie_csrf(client)}
+    )
+    assert sent.status_code == 303 and sent.headers["location"] == "/portal/intake?sent=1"
+    page = client.get(sent.headers["location"]).text
+    assert "your answers are with your care team" in page
+    home = client.get("/portal").text
+    for title in ("Experiences in Close Relationships", "Alcohol Use Disorders"):
+        assert title in home
+    due = assignments.due_for_patient(uow, setup.patient_actor(0), setup.patients[0].id, clock)
+    assert {"ecrr", "audit", "phq9"} <= {d.instrument_id for d in due}
+    # The form of a sent intake cannot be posted again.
+    late = client.post(
+        f"/portal/intake/{intake_id}/goals",
+        data={"csrf_token": cookie_csrf(client), "goals": "Something else"},
+    )
+    assert late.status_code == 409
+
+
+def test_clinician_reads_the_answers_grouped_by_section(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    fill_intake(uow, setup.patient_actor(0), intake_id, clock)
+    browser_login(client, setup.email("clinician"))
+    page = client.get(f"/clinic/patients/{setup.patients[0].id}/intake")
+    text = _text(page.text)
+    for section in SECTIONS:
+        assert section.title in text
+    assert "Alcohol" in text and "wine" in text
+    assert "Drink less and sleep better." in text
+    assert "ECR-R" in text  # the battery, with its reasons
+    assert "Assigned when the intake is sent" in text

@@ -25,6 +25,7 @@ from attune.services.actors import Actor
 from attune.services.assignments import next_due_after
 from attune.services.audit import record_event
 from attune.services.clock import SYSTEM_CLOCK, Clock
+from attune.services.levelofcare import reevaluate_after_response
 from attune.services.ports import Answers, Assignment, Flag, NewResponse, Outcome, UnitOfWork
 
 CRISIS_FLAG = "suicidal_ideation"
@@ -202,13 +203,24 @@ def submit_response(
     A response the instrument's missing-item rule cannot score is refused with
     :class:`IncompleteResponse` listing the unanswered questions; a critical answer in it
     still raises its flag (with no response attached), because a clinician must know.
+
+    After a response (or a flag) is stored for a patient with a submitted intake, the level
+    of care is re-evaluated in a transaction of its own: a changed recommendation waits for
+    a clinician's review and is never applied by itself (services/levelofcare.py).
     """
     try:
-        return _submit(uow, actor, patient_id, instrument_id, answers, clock, assignment_id)
+        submitted = _submit(uow, actor, patient_id, instrument_id, answers, clock, assignment_id)
     except IncompleteResponse as refused:
         if refused.flags:
             _raise_orphan_flags(uow, actor, patient_id, refused.flags, clock)
+            reevaluate_after_response(
+                uow, patient_id, clock, because=f"flag raised by an incomplete {instrument_id}"
+            )
         raise
+    reevaluate_after_response(
+        uow, patient_id, clock, because=f"response {submitted.response_id} ({instrument_id})"
+    )
+    return submitted
 
 
 def _raise_orphan_flags(

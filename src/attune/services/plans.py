@@ -1,0 +1,232 @@
+"""The treatment plan: staff write it, the clinician agrees it, the patient acknowledges it.
+
+Versions: saving changes the newest version in place while nobody has agreed or
+acknowledged it; once either has happened, a save starts the next version (a draft, both
+agreement dates cleared), so an agreed plan always reads as it was agreed. A plan that
+breaks a rule raises FormErrors with every ``(field, message)`` and the plan saved before
+stays as it was.
+
+Filled in when the plan leaves them empty: the level of care from the recommendation in
+force (accepted or overridden: its final level) and the preliminary KAP candidacy summary
+from the newest intake (submitted first).
+
+Access: staff on the patient's care team save and agree; the patient reads, exports and
+acknowledges their own plan (only the patient can acknowledge it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from attune.domain.errors import Conflict, NotFound
+from attune.domain.kap import screen
+from attune.domain.plan import (
+    PlanStatus,
+    TreatmentPlan,
+    acknowledge,
+    agree,
+    from_dict,
+    kap_summary,
+    require_valid,
+    revise,
+    to_dict,
+)
+from attune.fhir.careplan import to_careplan
+from attune.services.access import Action, open_patient, patient_action, refuse_missing
+from attune.services.actors import Actor
+from attune.services.clock import SYSTEM_CLOCK, Clock
+from attune.services.levelofcare import accepted_recommendation, intake_of
+from attune.services.ports import Patient, PlanRecord, UnitOfWork
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    id: int
+    patient_id: int
+    version: int
+    plan: TreatmentPlan
+    created_at: datetime
+    updated_at: datetime
+    created_by: int = 0
+
+    @property
+    def agreed(self) -> bool:
+        return self.plan.status is PlanStatus.AGREED
+
+    @property
+    def touched(self) -> bool:
+        """True once the clinician agreed or the patient acknowledged this version."""
+        return (
+            self.plan.clinician_agreed_on is not None
+            or self.plan.patient_acknowledged_on is not None
+        )
+
+
+def stored_plan(record: PlanRecord) -> StoredPlan:
+    return StoredPlan(
+        id=record.id,
+        patient_id=record.patient_id,
+        version=record.version,
+        plan=from_dict(record.content),
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        created_by=record.created_by,
+    )
+
+
+def _no_such_plan(plan_id: int) -> NotFound:
+    return NotFound(f"There is no plan with id {plan_id}.", field="plan_id")
+
+
+def current_plan(
+    uow: UnitOfWork, actor: Actor, patient_id: int, clock: Clock = SYSTEM_CLOCK
+) -> StoredPlan | None:
+    """The newest version of the patient's plan, or None before the first is saved."""
+    with uow:
+        patient = open_patient(uow, actor, patient_id, Action.VIEW_PLAN, clock)
+        record = uow.plans.latest_for_patient(patient.id)
+        uow.commit()
+    return stored_plan(record) if record is not None else None
+
+
+def plan_history(
+    uow: UnitOfWork, actor: Actor, patient_id: int, clock: Clock = SYSTEM_CLOCK
+) -> tuple[StoredPlan, ...]:
+    """Every version of the patient's plan, oldest first."""
+    with uow:
+        patient = open_patient(uow, actor, patient_id, Action.VIEW_PLAN, clock)
+        records = uow.plans.for_patient(patient.id)
+        uow.commit()
+    return tuple(stored_plan(r) for r in records)
+
+
+def _filled(uow: UnitOfWork, patient: Patient, plan: TreatmentPlan, clock: Clock) -> TreatmentPlan:
+    if plan.level_of_care is None:
+        accepted = accepted_recommendation(uow, patient.id)
+        if accepted is not None and accepted.final_level is not None:
+            plan = replace(plan, level_of_care=accepted.final_level)
+    if plan.kap is None:
+        record = uow.intakes.latest_for_patient(
+            patient.id, submitted_only=True
+        ) or uow.intakes.latest_for_patient(patient.id)
+        if record is not None:
+            found = screen(intake_of(record), today=clock.now().date(), sex=patient.sex)
+            plan = replace(plan, kap=kap_summary(found))
+    return plan
+
+
+def save_plan(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    plan: TreatmentPlan,
+    clock: Clock = SYSTEM_CLOCK,
+) -> StoredPlan:
+    """Save the plan as a draft (staff). Any agreement on ``plan`` is cleared: agreeing is
+    :func:`agree_plan` and :func:`acknowledge_plan`."""
+    now = clock.now()
+    with (
+        uow,
+        patient_action(uow, actor, patient_id, Action.SAVE_PLAN, clock) as patient,
+    ):
+        draft = _filled(uow, patient, revise(plan), clock)
+        require_valid(draft, today=now.date(), library=uow.instruments)
+        latest = uow.plans.latest_for_patient(patient.id)
+        content = to_dict(draft)
+        if latest is not None and not stored_plan(latest).touched:
+            record = uow.plans.update(
+                latest.id, content=content, status=draft.status.value, updated_at=now
+            )
+        else:
+            record = uow.plans.add(
+                patient_id=patient.id,
+                version=latest.version + 1 if latest is not None else 1,
+                content=content,
+                status=draft.status.value,
+                created_by=actor.user_id,
+                created_at=now,
+            )
+        uow.commit()
+    return stored_plan(record)
+
+
+def _change_agreement(
+    uow: UnitOfWork,
+    actor: Actor,
+    plan_id: int,
+    action: Action,
+    clock: Clock,
+) -> StoredPlan:
+    now = clock.now()
+    detail = f"plan {plan_id}"
+    with uow:
+        record = uow.plans.get(plan_id)
+        if record is None:
+            refuse_missing(
+                uow, actor, action, clock, _no_such_plan(plan_id), detail=f"no plan {plan_id}"
+            )
+        try:
+            with patient_action(uow, actor, record.patient_id, action, clock, detail=detail):
+                latest = uow.plans.latest_for_patient(record.patient_id)
+                if latest is None or latest.id != record.id:
+                    raise Conflict(
+                        "A newer version of this plan has been saved; please look at that one.",
+                        field="plan_id",
+                    )
+                current = stored_plan(record).plan
+                step = agree if action is Action.AGREE_PLAN else acknowledge
+                changed = step(current, now.date())
+                updated = uow.plans.update(
+                    record.id, content=to_dict(changed), status=changed.status.value, updated_at=now
+                )
+                uow.commit()
+        except NotFound as exc:
+            raise _no_such_plan(plan_id) from exc
+    return stored_plan(updated)
+
+
+def agree_plan(
+    uow: UnitOfWork, actor: Actor, plan_id: int, clock: Clock = SYSTEM_CLOCK
+) -> StoredPlan:
+    """The clinician (or an admin) agrees the newest version of the plan."""
+    return _change_agreement(uow, actor, plan_id, Action.AGREE_PLAN, clock)
+
+
+def acknowledge_plan(
+    uow: UnitOfWork, actor: Actor, plan_id: int, clock: Clock = SYSTEM_CLOCK
+) -> StoredPlan:
+    """The patient acknowledges the newest version of their plan (patients only)."""
+    return _change_agreement(uow, actor, plan_id, Action.ACKNOWLEDGE_PLAN, clock)
+
+
+def careplan_json(
+    uow: UnitOfWork, actor: Actor, plan_id: int, clock: Clock = SYSTEM_CLOCK
+) -> dict[str, object]:
+    """One version of the plan as a FHIR R4 CarePlan (JSON-ready dict)."""
+    with uow:
+        record = uow.plans.get(plan_id)
+        if record is None:
+            refuse_missing(
+                uow,
+                actor,
+                Action.EXPORT_PLAN,
+                clock,
+                _no_such_plan(plan_id),
+                detail=f"no plan {plan_id}",
+            )
+        try:
+            patient = open_patient(
+                uow, actor, record.patient_id, Action.EXPORT_PLAN, clock, detail=f"plan {plan_id}"
+            )
+        except NotFound as exc:
+            raise _no_such_plan(plan_id) from exc
+        uow.commit()
+    stored = stored_plan(record)
+    return to_careplan(
+        stored.plan,
+        patient_reference=f"Patient/{patient.id}",
+        plan_id=f"plan-{stored.id}",
+        created=stored.created_at,
+        library=uow.instruments,
+    )

@@ -267,3 +267,17 @@ def test_clinician_reads_the_answers_grouped_by_section(
     assert "Drink less and sleep better." in text
     assert "ECR-R" in text  # the battery, with its reasons
     assert "Assigned when the intake is sent" in text
+
+
+def test_the_start_page_shows_the_waiting_intake_and_the_care_links(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    browser_login(client, setup.email("patient0"))
+    before = client.get("/portal").text
+    assert "intake-card-title" not in before
+    assert 'href="/portal/plan"' in before and 'href="/portal/picture"' in before
+    _open(uow, setup, clock)
+    page = client.get("/portal").text
+    assert 'id="intake-card-title"' in page
+    assert "0 of 9 sections done" in page
+    assert 'href="/portal/intake"' in page

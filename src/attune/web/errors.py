@@ -4,7 +4,8 @@
 error                        status  HTML pages                      JSON API
 ===========================  ======  ===========================================
 ValidationError              422     the form again, message by the  {"error": {type, message,
-                                     field, answers kept                       field}}
+                                     field, answers kept                       field}}; FormErrors
+                                                                     add errors: [{field, message}]
 NotFound                     404     a calm "not found" page         same shape
 PermissionDenied             403     "not yours to see" page         same shape
 AuthenticationFailed         401     redirect to the login page      same shape
@@ -36,6 +37,7 @@ from attune.domain.errors import (
     AuthenticationFailed,
     Conflict,
     DomainError,
+    FormErrors,
     NotFound,
     PermissionDenied,
     ValidationError,
@@ -85,13 +87,19 @@ def rerender_form_on_error(request: Request, renderer: FormRenderer) -> None:
     request.state.form_renderer = renderer
 
 
-def error_json(status: int, kind: str, message: str, field: str | None = None) -> JSONResponse:
+def error_json(
+    status: int,
+    kind: str,
+    message: str,
+    field: str | None = None,
+    errors: tuple[tuple[str, str], ...] | None = None,
+) -> JSONResponse:
+    """The JSON error body; ``errors`` lists every (field, message) of a form (FormErrors)."""
     headers = {"www-authenticate": 'Bearer realm="attune"'} if status == 401 else None
-    return JSONResponse(
-        {"error": {"type": kind, "message": message, "field": field}},
-        status_code=status,
-        headers=headers,
-    )
+    body: dict[str, object] = {"type": kind, "message": message, "field": field}
+    if errors is not None:
+        body["errors"] = [{"field": f, "message": m} for f, m in errors]
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
@@ -115,7 +123,8 @@ async def handle_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     status, kind = status_for(exc)
     if is_api(request):
-        return error_json(status, kind, exc.message, exc.field)
+        every = exc.errors if isinstance(exc, FormErrors) else None
+        return error_json(status, kind, exc.message, exc.field, every)
     renderer: FormRenderer | None = getattr(request.state, "form_renderer", None)
     if renderer is not None and isinstance(exc, ValidationError | AuthenticationFailed):
         return renderer(exc, status)

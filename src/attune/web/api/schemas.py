@@ -18,10 +18,20 @@ class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class FieldErrorOut(BaseModel):
+    field: str
+    message: str
+
+
 class ErrorBody(BaseModel):
     type: str = Field(description="A stable error type, e.g. validation_error or not_found.")
     message: str = Field(description="What is wrong, in plain words.")
     field: str | None = Field(description="The field (or questionnaire item) at fault, if any.")
+    errors: list[FieldErrorOut] | None = Field(
+        default=None,
+        description="On a form with several problems (the intake, the cycle, a plan): every "
+        "field at fault with its message.",
+    )
 
 
 class ErrorOut(BaseModel):

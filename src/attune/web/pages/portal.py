@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from attune.domain.errors import DomainError, NotFound, ValidationError
 from attune.domain.instruments import Instrument, InstrumentLibrary
 from attune.services import assignments, records, responses
+from attune.services import intake as intakes
 from attune.services.actors import Actor
 from attune.services.assignments import DueInstrument
 from attune.services.responses import CRISIS_FLAG
@@ -70,8 +71,12 @@ def home(request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep) -> Res
     if patient_id is None:
         return RedirectResponse("/clinic", status_code=303)
     due = assignments.due_for_patient(uow, actor, patient_id, clock)
+    # The intake waiting for the patient, if any, is shown above the questionnaires.
+    intake = intakes.current_intake(uow, actor, patient_id, clock)
     return render(
-        request, "portal/home.html", {"due": [_card(get_instruments(request), d) for d in due]}
+        request,
+        "portal/home.html",
+        {"due": [_card(get_instruments(request), d) for d in due], "intake": intake},
     )
 
 

@@ -1,0 +1,215 @@
+"""Request and response models of the care-path API: the intake, the level of care, the
+cycle, profiles and the treatment plan (part of the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, JsonValue
+
+from attune.domain.intake import to_dict as intake_to_dict
+from attune.domain.levelofcare import Change, Recommendation
+from attune.services.intake import IntakeView
+from attune.services.levelofcare import LevelOfCareView, StoredRecommendation
+
+
+class BatteryItemOut(BaseModel):
+    instrument_id: str
+    abbreviation: str
+    reason: str
+    status: str = Field(description="not_assigned (until the intake is sent), due or done")
+
+
+class ProgressOut(BaseModel):
+    done: int = Field(description="Sections with every required answer given")
+    total: int
+
+
+class IntakeOut(BaseModel):
+    id: int
+    patient_id: int
+    status: str = Field(description="open or submitted")
+    opened_at: datetime
+    submitted_at: datetime | None
+    answers: dict[str, JsonValue] = Field(
+        description="The intake's answers, section by section; null means not answered yet."
+    )
+    sections_done: list[str]
+    progress: ProgressOut
+    battery: list[BatteryItemOut]
+
+    @classmethod
+    def of(cls, view: IntakeView) -> IntakeOut:
+        answers = intake_to_dict(view.intake)
+        answers.pop("format", None)
+        return cls(
+            id=view.id,
+            patient_id=view.patient_id,
+            status=str(view.status),
+            opened_at=view.opened_at,
+            submitted_at=view.submitted_at,
+            answers=_json(answers),
+            sections_done=list(view.sections_done),
+            progress=ProgressOut(done=view.progress[0], total=view.progress[1]),
+            battery=[
+                BatteryItemOut(
+                    instrument_id=b.instrument_id,
+                    abbreviation=b.abbreviation,
+                    reason=b.reason,
+                    status=str(b.status),
+                )
+                for b in view.battery
+            ],
+        )
+
+
+def _json(data: dict[str, object]) -> dict[str, JsonValue]:
+    """A storage-form dict (already JSON-able) typed as JSON for the response model."""
+
+    def convert(value: object) -> JsonValue:
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        if isinstance(value, dict):
+            return {str(k): convert(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [convert(v) for v in value]
+        raise TypeError(f"not JSON: {type(value).__name__}")
+
+    return {str(k): convert(v) for k, v in data.items()}
+
+
+class SectionIn(BaseModel):
+    answers: dict[str, JsonValue] = Field(
+        description="One section in the intake's JSON form: an object section's keys "
+        '(e.g. {"seizures": false, "delirium": false, "other_severe": false}), or '
+        '{"addictions": [...]} / {"goals": "..."}. The section is replaced as a whole; '
+        "a problem is a 422 naming every field, and nothing is saved."
+    )
+
+
+class DimensionOut(BaseModel):
+    dimension: str
+    rating: int = Field(ge=0, le=4)
+    evidence: list[str]
+    reasons: list[str]
+    context: list[str]
+
+
+class SafetyActionOut(BaseModel):
+    action: str = Field(
+        description="same_day_safety_assessment, medically_supervised_withdrawal or "
+        "urgent_psychiatric_assessment"
+    )
+    reason: str
+    evidence: list[str]
+
+
+class RecommendationBody(BaseModel):
+    level: str
+    dimensions: list[DimensionOut]
+    reasons: list[str]
+    safety_actions: list[SafetyActionOut]
+    rules_version: str
+    missing_information: list[str]
+
+    @classmethod
+    def of(cls, r: Recommendation) -> RecommendationBody:
+        return cls(
+            level=r.level.value,
+            dimensions=[
+                DimensionOut(
+                    dimension=d.dimension.value,
+                    rating=d.rating,
+                    evidence=list(d.evidence),
+                    reasons=list(d.reasons),
+                    context=list(d.context),
+                )
+                for d in r.dimensions
+            ],
+            reasons=list(r.reasons),
+            safety_actions=[
+                SafetyActionOut(action=a.action.value, reason=a.reason, evidence=list(a.evidence))
+                for a in r.safety_actions
+            ],
+            rules_version=r.rules_version,
+            missing_information=list(r.missing_information),
+        )
+
+
+class RecommendationOut(BaseModel):
+    id: int
+    patient_id: int
+    created_at: datetime
+    status: str = Field(description="pending_review, accepted, overridden or superseded")
+    recommendation: RecommendationBody
+    decided_by: int | None
+    decided_at: datetime | None
+    final_level: str | None
+    rationale: str | None
+
+    @classmethod
+    def of(cls, stored: StoredRecommendation) -> RecommendationOut:
+        return cls(
+            id=stored.id,
+            patient_id=stored.patient_id,
+            created_at=stored.created_at,
+            status=str(stored.status),
+            recommendation=RecommendationBody.of(stored.recommendation),
+            decided_by=stored.decided_by,
+            decided_at=stored.decided_at,
+            final_level=stored.final_level.value if stored.final_level else None,
+            rationale=stored.rationale,
+        )
+
+
+class ChangeOut(BaseModel):
+    level_before: str
+    level_after: str
+    actions_added: list[str]
+    actions_removed: list[str]
+    summary: list[str]
+    escalated: bool
+
+    @classmethod
+    def of(cls, change: Change) -> ChangeOut:
+        return cls(
+            level_before=change.level_before.value,
+            level_after=change.level_after.value,
+            actions_added=[a.value for a in change.actions_added],
+            actions_removed=[a.value for a in change.actions_removed],
+            summary=list(change.summary),
+            escalated=change.escalated,
+        )
+
+
+class LevelOfCareOut(BaseModel):
+    patient_id: int
+    needs_review: bool
+    level_in_force: str | None
+    current: RecommendationOut | None = Field(description="The newest recommendation")
+    accepted: RecommendationOut | None = Field(description="The one in force")
+    change: ChangeOut | None = Field(description="What a newer pending one changes")
+    history: list[RecommendationOut]
+
+    @classmethod
+    def of(cls, view: LevelOfCareView) -> LevelOfCareOut:
+        return cls(
+            patient_id=view.patient_id,
+            needs_review=view.needs_review,
+            level_in_force=view.level_in_force.value if view.level_in_force else None,
+            current=RecommendationOut.of(view.current) if view.current else None,
+            accepted=RecommendationOut.of(view.accepted) if view.accepted else None,
+            change=ChangeOut.of(view.change) if view.change else None,
+            history=[RecommendationOut.of(r) for r in view.history],
+        )
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["accept", "override"]
+    level: str | None = Field(
+        default=None,
+        description="For an override: self_management, outpatient, intensive_outpatient "
+        "or residential",
+    )
+    rationale: str = Field(default="", max_length=4000, description="Required to override")

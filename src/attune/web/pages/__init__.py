@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from attune.web.csrf import require_csrf
-from attune.web.pages import auth, clinic, intake, levelofcare, portal
+from attune.web.pages import auth, clinic, cycle, intake, levelofcare, portal, profiles
 
 
 def router() -> APIRouter:
@@ -19,4 +19,6 @@ def router() -> APIRouter:
     pages.include_router(clinic.router)
     pages.include_router(intake.router)
     pages.include_router(levelofcare.router)
+    pages.include_router(profiles.router)
+    pages.include_router(cycle.router)
     return pages

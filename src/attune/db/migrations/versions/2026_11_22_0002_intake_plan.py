@@ -77,9 +77,7 @@ def upgrade() -> None:
         _patient_fk("formulation_version"),
         _user_fk("formulation_version", "author_user_id"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_formulation_version")),
-        sa.UniqueConstraint(
-            "patient_id", "number", name="uq_formulation_version_patient_number"
-        ),
+        sa.UniqueConstraint("patient_id", "number", name="uq_formulation_version_patient_number"),
     )
 
     op.create_table(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -573,6 +574,16 @@ class SqlAuditLog:
         return int(self._s.scalar(select(func.count()).select_from(AuditEventRow)) or 0)
 
 
+_Locked = TypeVar("_Locked", IntakeRow, RecommendationRow, TreatmentPlanRow)
+
+
+def _locked(session: Session, model: type[_Locked], row_id: int) -> _Locked | None:
+    """The row read afresh, locked until the transaction ends (``FOR UPDATE`` on
+    PostgreSQL; a SQLite transaction already holds the database's write lock)."""
+    query = select(model).where(model.id == row_id).with_for_update()
+    return session.scalar(query.execution_options(populate_existing=True))
+
+
 def _intake(row: IntakeRow) -> IntakeRecord:
     return IntakeRecord(
         id=row.id,
@@ -608,8 +619,12 @@ class SqlIntakes:
         flush(self._s)
         return _intake(row)
 
-    def get(self, intake_id: int) -> IntakeRecord | None:
-        row = self._s.get(IntakeRow, intake_id)
+    def get(self, intake_id: int, *, for_update: bool = False) -> IntakeRecord | None:
+        row = (
+            _locked(self._s, IntakeRow, intake_id)
+            if for_update
+            else self._s.get(IntakeRow, intake_id)
+        )
         return _intake(row) if row is not None else None
 
     def latest_for_patient(
@@ -744,8 +759,14 @@ class SqlRecommendations:
         flush(self._s)
         return _recommendation(row)
 
-    def get(self, recommendation_id: int) -> RecommendationRecord | None:
-        row = self._s.get(RecommendationRow, recommendation_id)
+    def get(
+        self, recommendation_id: int, *, for_update: bool = False
+    ) -> RecommendationRecord | None:
+        row = (
+            _locked(self._s, RecommendationRow, recommendation_id)
+            if for_update
+            else self._s.get(RecommendationRow, recommendation_id)
+        )
         return _recommendation(row) if row is not None else None
 
     def for_patient(self, patient_id: int) -> list[RecommendationRecord]:
@@ -831,8 +852,12 @@ class SqlTreatmentPlans:
         flush(self._s)
         return _plan(row)
 
-    def get(self, plan_id: int) -> PlanRecord | None:
-        row = self._s.get(TreatmentPlanRow, plan_id)
+    def get(self, plan_id: int, *, for_update: bool = False) -> PlanRecord | None:
+        row = (
+            _locked(self._s, TreatmentPlanRow, plan_id)
+            if for_update
+            else self._s.get(TreatmentPlanRow, plan_id)
+        )
         return _plan(row) if row is not None else None
 
     def latest_for_patient(self, patient_id: int) -> PlanRecord | None:

@@ -319,6 +319,15 @@ def _load_for_change(
     return record
 
 
+def _fresh(uow: UnitOfWork, intake_id: int) -> IntakeRecord:
+    """The intake read again under a row lock once access is granted, so two sittings
+    saved at the same moment cannot overwrite each other's sections."""
+    record = uow.intakes.get(intake_id, for_update=True)
+    if record is None:
+        raise _no_such_intake(intake_id)
+    return record
+
+
 def save_intake_section(
     uow: UnitOfWork,
     actor: Actor,
@@ -336,6 +345,7 @@ def save_intake_section(
             with patient_action(
                 uow, actor, record.patient_id, Action.SAVE_INTAKE, clock, detail=detail
             ) as patient:
+                record = _fresh(uow, record.id)
                 if section_key not in SECTION_KEYS:
                     raise ValidationError(
                         f"There is no intake section '{section_key}'.", field="section"
@@ -406,6 +416,7 @@ def submit_intake(
             with patient_action(
                 uow, actor, record.patient_id, Action.SUBMIT_INTAKE, clock, detail=detail
             ) as patient:
+                record = _fresh(uow, record.id)
                 if record.status != IntakeStatus.OPEN:
                     raise Conflict("This intake has already been submitted.", field="intake_id")
                 parsed = _parse(_deep_copy(record.answers))

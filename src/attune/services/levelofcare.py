@@ -208,6 +208,9 @@ def reevaluate(
     if record is None:
         return None
     now = clock.now()
+    # Evaluations queue up behind the audit chain's lock, so two responses arriving at
+    # once cannot both store a recommendation from the same starting point.
+    uow.audit.lock_head()
     fresh = compute(uow, patient_id, intake_of(record), clock)
     existing = _records(uow, patient_id)
     newest = existing[-1] if existing else None
@@ -411,6 +414,9 @@ def decide_recommendation(
                 clock,
                 detail=detail,
             ):
+                fresh = uow.recommendations.get(record.id, for_update=True)
+                assert fresh is not None
+                record = fresh
                 errors = _decision_errors(chosen, recommended, level, rationale)
                 if errors:
                     raise FormErrors(tuple(errors))

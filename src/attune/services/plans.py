@@ -168,6 +168,9 @@ def _change_agreement(
             )
         try:
             with patient_action(uow, actor, record.patient_id, action, clock, detail=detail):
+                fresh = uow.plans.get(record.id, for_update=True)
+                assert fresh is not None
+                record = fresh
                 latest = uow.plans.latest_for_patient(record.patient_id)
                 if latest is None or latest.id != record.id:
                     raise Conflict(

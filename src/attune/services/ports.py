@@ -373,7 +373,10 @@ class Intakes(Protocol):
     def add(
         self, *, patient_id: int, opened_by: int, opened_at: datetime, answers: dict[str, object]
     ) -> IntakeRecord: ...
-    def get(self, intake_id: int) -> IntakeRecord | None: ...
+    def get(self, intake_id: int, *, for_update: bool = False) -> IntakeRecord | None:
+        """``for_update``: read it afresh and hold a row lock until the transaction ends."""
+        ...
+
     def latest_for_patient(
         self, patient_id: int, *, submitted_only: bool = False
     ) -> IntakeRecord | None:
@@ -421,7 +424,12 @@ class Recommendations(Protocol):
         level: str,
         status: str,
     ) -> RecommendationRecord: ...
-    def get(self, recommendation_id: int) -> RecommendationRecord | None: ...
+    def get(
+        self, recommendation_id: int, *, for_update: bool = False
+    ) -> RecommendationRecord | None:
+        """``for_update``: read it afresh and hold a row lock until the transaction ends."""
+        ...
+
     def for_patient(self, patient_id: int) -> list[RecommendationRecord]:
         """Every recommendation of the patient, oldest first."""
         ...
@@ -453,7 +461,10 @@ class TreatmentPlans(Protocol):
         """Store a new version; a second plan with the same version is a Conflict."""
         ...
 
-    def get(self, plan_id: int) -> PlanRecord | None: ...
+    def get(self, plan_id: int, *, for_update: bool = False) -> PlanRecord | None:
+        """``for_update``: read it afresh and hold a row lock until the transaction ends."""
+        ...
+
     def latest_for_patient(self, patient_id: int) -> PlanRecord | None: ...
     def for_patient(self, patient_id: int) -> list[PlanRecord]:
         """Every version of the patient's plan, oldest first."""

@@ -13,10 +13,18 @@ import pytest
 from attune.db import SqlUnitOfWork
 from attune.domain.errors import Conflict, FormErrors, NotFound, PermissionDenied
 from attune.domain.intake import AddictionType, Stage
+from attune.services import assignments, responses
 from attune.services import intake as svc
 from attune.services.clock import FixedClock
 from attune.services.ports import AuditEvent
-from factories import ClinicSetup, complete_intake, fill_intake, intake_sections
+from factories import (
+    ClinicSetup,
+    complete_intake,
+    fill_intake,
+    intake_sections,
+    phq9,
+    submitted_intake,
+)
 
 
 def _events(uow: SqlUnitOfWork) -> list[AuditEvent]:
@@ -201,8 +209,6 @@ def test_submitting_checks_everything_and_keeps_the_answers(
 def test_submitting_assigns_the_battery_once_and_evaluates(
     uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
 ) -> None:
-    from attune.services import assignments
-
     patient = setup.patients[0].id
     # GAD-7 is already assigned and not answered: it is not assigned twice.
     assignments.assign_instrument(uow, setup.clinician_actor, patient, "gad7", 14, None, clock)
@@ -247,3 +253,22 @@ def test_a_new_intake_may_be_opened_after_one_is_submitted(
 
 def test_no_intake_yet_is_none(uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock) -> None:
     assert svc.current_intake(uow, setup.patient_actor(0), setup.patients[0].id, clock) is None
+
+
+def test_the_battery_shows_what_has_been_answered_since_opening(
+    uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    me, patient = setup.patient_actor(0), setup.patients[0].id
+    # Answered before the intake was opened: it does not count as done for this intake.
+    responses.submit_response(uow, me, patient, "gad7", {f"q{i}": 1 for i in range(1, 8)}, clock)
+    clock.advance(timedelta(days=1))
+    submitted_intake(uow, setup, clock)
+    clock.advance(timedelta(hours=1))
+    responses.submit_response(uow, me, patient, "phq9", phq9(5), clock)
+    view = svc.current_intake(uow, me, patient, clock)
+    assert view is not None
+    status = {b.instrument_id: b.status for b in view.battery}
+    assert status["phq9"] is svc.BatteryStatus.DONE
+    assert status["gad7"] is svc.BatteryStatus.DUE
+    assert status["ecrr"] is svc.BatteryStatus.DUE
+    assert all(b.reason and b.abbreviation for b in view.battery)

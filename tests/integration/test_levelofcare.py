@@ -252,3 +252,31 @@ def test_responses_without_an_intake_do_not_evaluate(
     )
     assert "evaluate_level_of_care" not in [e.action for e in _events(uow)]
     assert _view(uow, setup, clock).current is None
+
+
+def test_a_failed_re_evaluation_keeps_the_response_and_is_audited(
+    uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    from attune.db.models import IntakeRow
+
+    view = submitted_intake(uow, setup, clock)
+    with uow:
+        # A damaged stored intake (written by something other than Attune).
+        row = uow.session.get(IntakeRow, view.id)
+        assert row is not None
+        row.answers = {"goals": 42}
+        uow.commit()
+    clock.advance(timedelta(hours=1))
+    done = responses.submit_response(
+        uow, setup.patient_actor(0), setup.patients[0].id, "phq9", phq9(24, item9=3), clock
+    )
+    with uow:
+        assert uow.responses.get(done.response_id) is not None
+        assert len(uow.recommendations.for_patient(setup.patients[0].id)) == 1
+    event = _events(uow)[-1]
+    assert (event.action, event.outcome, event.actor_role) == (
+        "evaluate_level_of_care",
+        "failed",
+        "system",
+    )
+    assert "goals" in event.detail

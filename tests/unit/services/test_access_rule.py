@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from attune.domain.errors import NotFound, PermissionDenied
-from attune.services.access import ADMIN_ACTIONS, PATIENT_ACTIONS, Action, decide
+from attune.services.access import (
+    ADMIN_ACTIONS,
+    PATIENT_ACTIONS,
+    PATIENT_ONLY_ACTIONS,
+    Action,
+    decide,
+)
 from attune.services.actors import Actor, Role
 from attune.services.ports import Patient
 
@@ -23,14 +29,18 @@ FOREIGN_ADMIN = Actor(3, OTHER_CLINIC, Role.ADMIN, "Lee")
 
 @pytest.mark.parametrize("action", list(Action))
 def test_admin_may_do_anything_in_their_clinic(action: Action) -> None:
-    assert decide(ADMIN, 7, PATIENT, action, on_caseload=False).allowed
+    decision = decide(ADMIN, 7, PATIENT, action, on_caseload=False)
+    # ...except what only the patient can do (acknowledging their plan).
+    assert decision.allowed is (action not in PATIENT_ONLY_ACTIONS)
+    if not decision.allowed:
+        assert isinstance(decision.error, PermissionDenied)
 
 
 @pytest.mark.parametrize("action", list(Action))
 def test_clinician_needs_the_patient_on_their_caseload(action: Action) -> None:
     on = decide(CLINICIAN, 7, PATIENT, action, on_caseload=True)
     off = decide(CLINICIAN, 7, PATIENT, action, on_caseload=False)
-    assert on.allowed is (action not in ADMIN_ACTIONS)
+    assert on.allowed is (action not in ADMIN_ACTIONS | PATIENT_ONLY_ACTIONS)
     assert not off.allowed
     assert isinstance(off.error, PermissionDenied)
 

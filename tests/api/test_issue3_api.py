@@ -120,8 +120,67 @@ def test_openapi_documents_the_care_path(client: TestClient) -> None:
         ("post", "/api/v1/intakes/{intake_id}/submit"),
         ("get", "/api/v1/patients/{patient_id}/level-of-care"),
         ("post", "/api/v1/recommendations/{recommendation_id}/decision"),
+        ("get", "/api/v1/patients/{patient_id}/plan"),
+        ("put", "/api/v1/patients/{patient_id}/plan"),
+        ("post", "/api/v1/plans/{plan_id}/agree"),
+        ("post", "/api/v1/plans/{plan_id}/acknowledge"),
+        ("get", "/api/v1/plans/{plan_id}/careplan"),
     } <= present
     error = spec["components"]["schemas"]["ErrorBody"]["properties"]
     assert "errors" in error
     docs = client.get("/api/docs").text
     assert "/api/v1/intakes/{intake_id}/sections/{section_key}" in docs
+
+
+def test_a_plan_through_the_api(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    from factories import submitted_intake
+
+    submitted_intake(uow, setup, clock)
+    staff = bearer(session_token(uow, clock, setup.email("clinician")))
+    me = bearer(session_token(uow, clock, setup.email("patient0")))
+    patient = setup.patients[0].id
+    assert client.get(f"/api/v1/patients/{patient}/plan", headers=staff).json() is None
+    body = {
+        "goals": [
+            {
+                "text": "Feel less low",
+                "target": {
+                    "instrument_id": "phq9",
+                    "comparison": "below",
+                    "value": 10,
+                    "by": "2026-06-01",
+                },
+            }
+        ],
+        "modalities": ["cbt", "group-therapy"],
+        "aftercare": {"support_groups": ["Tuesday group"], "follow_up": {"every_weeks": 4}},
+        "review_on": "2026-04-01",
+    }
+    bad = client.put(
+        f"/api/v1/patients/{patient}/plan",
+        json={
+            **body,
+            "goals": [{**body["goals"][0], "target": {**body["goals"][0]["target"], "value": 99}}],
+        },
+        headers=staff,
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["errors"][0]["field"] == "goals[0].target.value"
+    assert client.put(f"/api/v1/patients/{patient}/plan", json=body, headers=me).status_code == 403
+    saved = client.put(f"/api/v1/patients/{patient}/plan", json=body, headers=staff)
+    assert saved.status_code == 200, saved.text
+    plan = saved.json()
+    assert plan["version"] == 1 and plan["plan"]["status"] == "draft"
+    assert plan["plan"]["kap"]["label"].startswith("Preliminary")
+    plan_id = plan["id"]
+    assert client.post(f"/api/v1/plans/{plan_id}/acknowledge", headers=staff).status_code == 403
+    assert client.post(f"/api/v1/plans/{plan_id}/agree", headers=staff).status_code == 200
+    acknowledged = client.post(f"/api/v1/plans/{plan_id}/acknowledge", headers=me)
+    assert acknowledged.status_code == 200
+    assert acknowledged.json()["plan"]["status"] == "agreed"
+    careplan = client.get(f"/api/v1/plans/{plan_id}/careplan", headers=me)
+    assert careplan.status_code == 200
+    assert careplan.json()["resourceType"] == "CarePlan"
+    assert careplan.json()["status"] == "active"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from attune.web.api import clinic, instruments, intake, levelofcare, portal, session
+from attune.web.api import clinic, instruments, intake, levelofcare, plans, portal, session
 from attune.web.api.schemas import ErrorOut
 from attune.web.csrf import require_csrf
 
@@ -34,5 +34,6 @@ def router() -> APIRouter:
     protected.include_router(instruments.router)
     protected.include_router(intake.router)
     protected.include_router(levelofcare.router)
+    protected.include_router(plans.router)
     api.include_router(protected)
     return api

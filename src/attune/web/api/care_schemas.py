@@ -3,15 +3,26 @@ cycle, profiles and the treatment plan (part of the OpenAPI schema)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, JsonValue
 
 from attune.domain.intake import to_dict as intake_to_dict
 from attune.domain.levelofcare import Change, Recommendation
+from attune.domain.plan import (
+    Aftercare,
+    Comparison,
+    FollowUp,
+    Goal,
+    Modality,
+    Target,
+    TreatmentPlan,
+)
+from attune.domain.plan import to_dict as plan_to_dict
 from attune.services.intake import IntakeView
 from attune.services.levelofcare import LevelOfCareView, StoredRecommendation
+from attune.services.plans import StoredPlan
 
 
 class BatteryItemOut(BaseModel):
@@ -213,3 +224,112 @@ class DecisionIn(BaseModel):
         "or residential",
     )
     rationale: str = Field(default="", max_length=4000, description="Required to override")
+
+
+# ---------------------------------------------------------------------------- the plan
+
+ComparisonText = Literal["below", "at-or-below", "above", "at-or-above"]
+ModalityText = Literal[
+    "cbt",
+    "dbt",
+    "motivational-interviewing",
+    "trauma-informed-therapy",
+    "emotion-regulation-training",
+    "attachment-based-therapy",
+    "group-therapy",
+    "family-therapy",
+]
+
+
+class TargetIn(BaseModel):
+    instrument_id: str = Field(max_length=64, examples=["phq9"])
+    subscale: str | None = Field(default=None, description="A subscale key; null: the total")
+    comparison: ComparisonText
+    value: float
+    by: date
+
+
+class GoalIn(BaseModel):
+    text: str = Field(max_length=2000, description="In the patient's own words")
+    target: TargetIn
+
+
+class FollowUpIn(BaseModel):
+    every_weeks: int
+    starts_on: date | None = None
+    occasions: int | None = None
+
+
+class AftercareIn(BaseModel):
+    support_groups: list[str] = Field(default_factory=list)
+    sober_community: list[str] = Field(default_factory=list)
+    follow_up: FollowUpIn | None = None
+    notes: str = ""
+
+
+class PlanIn(BaseModel):
+    """A draft plan. The level of care and the preliminary KAP summary are filled in from
+    the recommendation in force and the intake; agreeing is a separate call."""
+
+    goals: list[GoalIn]
+    review_on: date
+    modalities: list[ModalityText] = Field(default_factory=list)
+    aftercare: AftercareIn = Field(default_factory=AftercareIn)
+    addresses: list[str] = Field(default_factory=list)
+    description: str = ""
+
+    def to_plan(self) -> TreatmentPlan:
+        a = self.aftercare
+        return TreatmentPlan(
+            goals=tuple(
+                Goal(
+                    g.text,
+                    Target(
+                        g.target.instrument_id,
+                        Comparison(g.target.comparison),
+                        g.target.value,
+                        g.target.by,
+                        g.target.subscale,
+                    ),
+                )
+                for g in self.goals
+            ),
+            review_on=self.review_on,
+            modalities=tuple(Modality(m) for m in self.modalities),
+            aftercare=Aftercare(
+                support_groups=tuple(a.support_groups),
+                sober_community=tuple(a.sober_community),
+                follow_up=(
+                    FollowUp(a.follow_up.every_weeks, a.follow_up.starts_on, a.follow_up.occasions)
+                    if a.follow_up
+                    else None
+                ),
+                notes=a.notes,
+            ),
+            addresses=tuple(self.addresses),
+            description=self.description,
+        )
+
+
+class PlanOut(BaseModel):
+    id: int
+    patient_id: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    plan: dict[str, JsonValue] = Field(
+        description="The plan: goals (each with its target), modalities, level_of_care, kap "
+        "(the preliminary candidacy summary), aftercare, review_on, status, "
+        "clinician_agreed_on, patient_acknowledged_on."
+    )
+
+    @classmethod
+    def of(cls, stored: StoredPlan) -> PlanOut:
+        return cls(
+            id=stored.id,
+            patient_id=stored.patient_id,
+            version=stored.version,
+            created_at=stored.created_at,
+            updated_at=stored.updated_at,
+            plan=_json(plan_to_dict(stored.plan)),
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from attune.web.csrf import require_csrf
-from attune.web.pages import auth, clinic, cycle, intake, levelofcare, portal, profiles
+from attune.web.pages import auth, clinic, cycle, intake, levelofcare, plan, portal, profiles
 
 
 def router() -> APIRouter:
@@ -21,4 +21,5 @@ def router() -> APIRouter:
     pages.include_router(levelofcare.router)
     pages.include_router(profiles.router)
     pages.include_router(cycle.router)
+    pages.include_router(plan.router)
     return pages

@@ -37,6 +37,7 @@ from attune.services import formulation
 from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep
 from attune.web.diagrams.cycle import cycle_diagram
 from attune.web.errors import rerender_form_on_error
+from attune.web.pages.care_common import guarded
 from attune.web.templating import render
 
 router = APIRouter()
@@ -202,7 +203,7 @@ def clinic_save_cycle(
             status_code=status,
         )
 
-    rerender_form_on_error(request, again)
+    rerender_form_on_error(request, guarded(request, again))
     saved = formulation.save_formulation(
         uow, actor, patient_id, from_lines(lines), clock, author_role=parse_author(author_text)
     )

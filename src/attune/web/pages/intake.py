@@ -34,6 +34,7 @@ from attune.services.intake import IntakeView
 from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep
 from attune.web.errors import rerender_form_on_error
 from attune.web.pages import intake_form as forms
+from attune.web.pages.care_common import guarded
 from attune.web.templating import render
 
 router = APIRouter()
@@ -228,7 +229,7 @@ def portal_submit(
         view = intakes.current_intake(uow, actor, patient_id, clock)
         return _overview(request, view, errors=_errors_of(error), status_code=status)
 
-    rerender_form_on_error(request, again)
+    rerender_form_on_error(request, guarded(request, again))
     intakes.submit_intake(uow, actor, intake_id, clock)
     return RedirectResponse("/portal/intake?sent=1", status_code=303)
 

@@ -26,6 +26,7 @@ from attune.services import levelofcare
 from attune.services.levelofcare import LevelOfCareView
 from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep
 from attune.web.errors import rerender_form_on_error
+from attune.web.pages.care_common import guarded
 from attune.web.templating import render
 
 router = APIRouter(prefix="/clinic/patients/{patient_id}")
@@ -173,7 +174,7 @@ def decide(
         view = levelofcare.level_of_care(uow, actor, patient_id, clock)
         return _page(request, patient_id, view, form=posted, errors=errors, status_code=status)
 
-    rerender_form_on_error(request, again)
+    rerender_form_on_error(request, guarded(request, again))
     decision = posted["decision"]
     levelofcare.decide_recommendation(
         uow,

@@ -42,6 +42,7 @@ from attune.services.records import ResponseView
 from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep, get_instruments
 from attune.web.errors import rerender_form_on_error
 from attune.web.pages import plan_form
+from attune.web.pages.care_common import guarded
 from attune.web.pages.intake_form import field_id
 from attune.web.templating import render
 
@@ -197,7 +198,7 @@ def clinic_save_plan(
         goals = goal_views(stored, record.responses, clock.now().date(), request)
         return _page(request, patient_id, stored, goals, posted, errors=found, status_code=status)
 
-    rerender_form_on_error(request, again)
+    rerender_form_on_error(request, guarded(request, again))
     plans.save_plan(uow, actor, patient_id, plan_form.parse_plan(posted), clock)
     base = f"/clinic/patients/{patient_id}/plan"
     if form.get("action") == "add":

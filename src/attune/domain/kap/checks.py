@@ -97,6 +97,10 @@ def texts(value: object, what: str, where: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def nonempty_texts(value: object, what: str, where: str) -> tuple[str, ...]:
+    return texts(items(value, what, where), what, where)
+
+
 def whole(value: object, what: str, where: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise fail(what, where, f"expected a whole number from {low} to {high}")

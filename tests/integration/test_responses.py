@@ -335,3 +335,47 @@ def test_probing_missing_questionnaires_and_flags_is_audited(
         ("save_draft", "denied", None, "denied: no assignment 4242"),
         ("acknowledge_flag", "denied", None, "denied: no flag 4343"),
     ]
+
+
+def test_a_critical_answer_in_a_draft_flags_the_clinician_at_once_and_only_once(
+    uow: SqlUnitOfWork, clock: FixedClock, setup: ClinicSetup, phq9_assignment: AssignmentInfo
+) -> None:
+    me = setup.patient_actor(0)
+    patient_id = setup.patients[0].id
+    responses.save_draft(uow, me, phq9_assignment.id, {"q1": 1, "q9": 1}, clock)
+    with uow:
+        (flag,) = uow.flags.open_for_patient(patient_id)
+    assert (flag.kind, flag.response_id) == ("suicidal_ideation", None)
+    assert "filled in" in flag.message
+    assert _last_event(uow).action == "raise_flag"
+    # The clinician sees it on the caseload before the form is sent.
+    (row,) = records.caseload(uow, setup.clinician_actor, clock)
+    assert [f.kind for f in row.open_flags] == ["suicidal_ideation"]
+
+    # More saves while the answer stands raise nothing new.
+    clock.advance(timedelta(minutes=1))
+    responses.save_draft(uow, me, phq9_assignment.id, {"q9": 2, "q2": 0}, clock)
+    with uow:
+        assert [f.id for f in uow.flags.open_for_patient(patient_id)] == [flag.id]
+    assert _last_event(uow).action == "save_draft"
+
+    # Sending the answers ties the same flag to the response instead of raising another.
+    sent = responses.submit_response(
+        uow, me, patient_id, "phq9", phq9(10, item9=2), clock, phq9_assignment.id
+    )
+    assert sent.crisis
+    with uow:
+        (linked,) = uow.flags.open_for_patient(patient_id)
+    assert (linked.id, linked.response_id) == (flag.id, sent.response_id)
+
+
+def test_a_critical_answer_taken_back_in_a_draft_keeps_the_flag_open(
+    uow: SqlUnitOfWork, clock: FixedClock, setup: ClinicSetup, phq9_assignment: AssignmentInfo
+) -> None:
+    me = setup.patient_actor(0)
+    responses.save_draft(uow, me, phq9_assignment.id, {"q9": 3}, clock)
+    responses.save_draft(uow, me, phq9_assignment.id, {"q9": 0}, clock)
+    with uow:
+        (flag,) = uow.flags.open_for_patient(setup.patients[0].id)
+    # Erring on the side of caution: a clinician decides, the form does not.
+    assert flag.kind == "suicidal_ideation"

@@ -445,6 +445,14 @@ class SqlFlags:
         )
         return [_flag(r) for r in rows]
 
+    def link_response(self, flag_id: int, response_id: int) -> Flag:
+        row = self._s.get(FlagRow, flag_id)
+        if row is None:
+            raise NotFound(f"There is no flag with id {flag_id}.", field="flag_id")
+        row.response_id = response_id
+        flush(self._s)
+        return _flag(row)
+
     def acknowledge(self, flag_id: int, *, at: datetime, by: int, note: str | None) -> Flag:
         row = self._s.get(FlagRow, flag_id)
         if row is None:

@@ -366,6 +366,10 @@ class Flags(Protocol):
         """Flags nobody has acknowledged yet, oldest first."""
         ...
 
+    def link_response(self, flag_id: int, response_id: int) -> Flag:
+        """Tie a flag raised while a form was being filled in to the response sent later."""
+        ...
+
     def acknowledge(self, flag_id: int, *, at: datetime, by: int, note: str | None) -> Flag: ...
 
 

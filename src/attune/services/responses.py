@@ -123,6 +123,27 @@ def save_draft(
                     else:
                         merged[link_id] = value
                 draft = uow.drafts.put(assignment.id, merged, now)
+                raised = [
+                    kind
+                    for kind, message in _critical_in(instrument, merged)
+                    if raise_flag(
+                        uow,
+                        patient_id=assignment.patient_id,
+                        kind=kind,
+                        message=f"{message} (Answered while the form was being filled in.)",
+                        now=now,
+                    )[1]
+                ]
+                if raised:
+                    record_event(
+                        uow,
+                        at=now,
+                        actor=actor,
+                        patient_id=assignment.patient_id,
+                        action="raise_flag",
+                        outcome=Outcome.ALLOWED,
+                        detail="from a saved draft: " + ", ".join(raised),
+                    )
                 uow.commit()
         except NotFound as exc:
             # Someone else's questionnaire looks exactly like one that does not exist.
@@ -233,9 +254,7 @@ def _raise_orphan_flags(
     now = clock.now()
     with uow:
         for kind, message in flags:
-            uow.flags.add(
-                patient_id=patient_id, response_id=None, kind=kind, message=message, raised_at=now
-            )
+            raise_flag(uow, patient_id=patient_id, kind=kind, message=message, now=now)
         record_event(
             uow,
             at=now,
@@ -296,12 +315,13 @@ def _submit(
             )
         )
         for kind in result.flags:
-            uow.flags.add(
+            raise_flag(
+                uow,
                 patient_id=patient.id,
-                response_id=stored.id,
                 kind=kind,
                 message=_flag_message(instrument, kind),
-                raised_at=now,
+                now=now,
+                response_id=stored.id,
             )
         if assignment is not None:
             uow.drafts.delete(assignment.id)
@@ -321,6 +341,47 @@ def _submit(
     return SubmittedResponse(
         response_id=stored.id, score=result, crisis=CRISIS_FLAG in result.flags
     )
+
+
+def raise_flag(
+    uow: UnitOfWork,
+    *,
+    patient_id: int,
+    kind: str,
+    message: str,
+    now: datetime,
+    response_id: int | None = None,
+) -> tuple[Flag, bool]:
+    """Raise a flag unless the same concern is already open from a form not yet sent.
+
+    A critical answer saved in a draft raises its flag at once (``response_id`` None), so
+    the clinician hears of it even if the form is never finished; when the response is
+    sent, that open flag is tied to it instead of raising a second one. Returns the flag
+    and whether it is new.
+    """
+    for open_flag in uow.flags.open_for_patient(patient_id):
+        if open_flag.kind == kind and open_flag.response_id is None:
+            if response_id is None:
+                return open_flag, False
+            return uow.flags.link_response(open_flag.id, response_id), False
+    added = uow.flags.add(
+        patient_id=patient_id,
+        response_id=response_id,
+        kind=kind,
+        message=message,
+        raised_at=now,
+    )
+    return added, True
+
+
+def _critical_in(instrument: Instrument, answers: Answers) -> tuple[tuple[str, str], ...]:
+    """The flags the critical items raise for these answers, with their messages."""
+    found: dict[str, str] = {}
+    for critical in instrument.critical:
+        value = answers.get(critical.link_id)
+        if value is not None and value >= critical.minimum:
+            found.setdefault(critical.flag, critical.message)
+    return tuple(found.items())
 
 
 def _flag_message(instrument: Instrument, kind: str) -> str:

@@ -169,7 +169,7 @@ def well(m: int) -> SitterCheckin:
 
 
 def test_checkins_are_due_every_fifteen_minutes() -> None:
-    assert due_checkins(DOSE, minutes(44), 15) == (minutes(15), minutes(30))
+    assert due_checkins(DOSE, minutes(44)) == (minutes(15), minutes(30))
     assert due_checkins(DOSE, minutes(90), 15, end=minutes(45)) == tuple(
         minutes(m) for m in (15, 30, 45)
     )

@@ -51,7 +51,7 @@ ALL_WELL = Outcome(stop=False, alert_needed=False)
 
 
 def due_checkins(
-    start: datetime, now: datetime, every_minutes: int, end: datetime | None = None
+    start: datetime, now: datetime, every_minutes: int = 15, end: datetime | None = None
 ) -> tuple[datetime, ...]:
     """Check-in times due from the dose at ``start`` up to ``now`` (and not past ``end``)."""
     limit = now if end is None else min(now, end)

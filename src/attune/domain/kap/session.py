@@ -4,9 +4,10 @@ A :class:`SessionRecord` is filled in during the session and may be incomplete w
 is a draft: route, dose (mg, the patient's weight, and mg/kg cross-checked), lot number,
 start (dosing) and end (discharge or transfer), the vitals timeline, sedation and
 dissociation ratings on Attune's own 0–4 scales and adverse events (both in
-:mod:`.session_events`), and the discharge checklist. :func:`validate` lists what is wrong with what has been entered;
-:func:`can_sign` lists that and everything still missing or blocking; :func:`sign`
-refuses, with every item named by its field, until :func:`can_sign` is empty.
+:mod:`.session_events`), and the discharge checklist. :func:`validate` lists what is
+wrong with what has been entered; :func:`can_sign` lists that and everything still
+missing or blocking; :func:`sign` refuses, with every item named by its field, until
+:func:`can_sign` is empty.
 
 An adverse event still open at the end does not block signing (a mild headache may
 outlast the visit); :func:`open_adverse_events` lists them for the course.

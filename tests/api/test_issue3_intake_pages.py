@@ -266,7 +266,7 @@ def test_clinician_reads_the_answers_grouped_by_section(
     assert "Alcohol" in text and "wine" in text
     assert "Drink less and sleep better." in text
     assert "ECR-R" in text  # the battery, with its reasons
-    assert "Assigned when the intake is sent" in text
+    assert "Assigned when sent" in text
 
 
 def test_the_start_page_shows_the_waiting_intake_and_the_care_links(
@@ -281,3 +281,39 @@ def test_the_start_page_shows_the_waiting_intake_and_the_care_links(
     assert 'id="intake-card-title"' in page
     assert "0 of 9 sections done" in page
     assert 'href="/portal/intake"' in page
+
+
+def test_thoughts_of_ending_life_bring_the_crisis_line_to_every_intake_page(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    browser_login(client, setup.email("patient0"))
+    saved = client.post(
+        f"/portal/intake/{intake_id}/mental_health",
+        data={
+            "csrf_token": cookie_csrf(client),
+            "mental_health.psychosis": "never",
+            "mental_health.mania": "never",
+            "mental_health.suicide_attempts": "none",
+            "mental_health.self_harm": "never",
+            "mental_health.suicidal_thoughts_now": "yes",
+            "action": "next",
+        },
+    )
+    assert saved.status_code == 303
+    following = client.get(saved.headers["location"]).text
+    assert 'id="intake-crisis-title"' in following
+    assert "Crisis line: call or text 988" in following and "555-0100" in following
+    overview = client.get("/portal/intake").text
+    assert "Your care team sees this answer when you send your intake" in unescape(overview)
+    assert overview.index('id="intake-crisis-title"') < overview.index("sections done")
+    # Answered "no" again: the block goes away.
+    client.post(
+        f"/portal/intake/{intake_id}/mental_health",
+        data={
+            "csrf_token": cookie_csrf(client),
+            "mental_health.suicidal_thoughts_now": "no",
+            "action": "later",
+        },
+    )
+    assert 'id="intake-crisis-title"' not in client.get("/portal/intake").text

@@ -146,6 +146,7 @@ def test_bad_plan_input_is_shown_by_each_field_and_nothing_is_lost(
     for control in ("goals-0-target-value", "review-on", "aftercare-follow-up-every-weeks"):
         assert f'id="f-{control}-error"' in html, control
     assert 'value="ten"' in html and "Call if a group is missed" in html
+    assert "The draft is saved." not in html
     # Then the plan's own rules: a score out of range, a date in the past.
     response = client.post(
         url,

@@ -48,6 +48,12 @@ AUTHOR_TEXT = {
     AuthorRole.TOGETHER: "clinician and patient together",
 }
 TITLES = {p.value: PROMPTS[p].title for p in Part}
+#: Who wrote a version, as the patient reads it.
+AUTHOR_TEXT_PATIENT = {
+    AuthorRole.CLINICIAN: "your clinician",
+    AuthorRole.PATIENT: "you",
+    AuthorRole.TOGETHER: "you and your clinician together",
+}
 #: Errors about the triggers as a whole are shown by the first trigger part.
 FIELD_FOR = {"triggers": Part.SITUATIONS.value}
 
@@ -86,6 +92,13 @@ def shown_version(
         if v.number == number:
             return v
     raise NotFound(f"There is no version {number} of this cycle.", field="version")
+
+
+def _default_author(latest: FormulationVersion | None) -> str:
+    """Written together last time: most likely together again."""
+    if latest is not None and latest.author_role is AuthorRole.TOGETHER:
+        return AuthorRole.TOGETHER.value
+    return AuthorRole.CLINICIAN.value
 
 
 def lines_of(content: Formulation) -> dict[str, str]:
@@ -133,7 +146,7 @@ def _page(
             "lines": dict(lines)
             if lines is not None
             else (lines_of(latest.content) if latest else {}),
-            "author": author or "clinician",
+            "author": author or _default_author(latest),
             "author_text": AUTHOR_TEXT,
             "errors": part_errors(errors),
             "error_count": len(errors),
@@ -233,6 +246,6 @@ def portal_cycle(
             "versions": list(reversed(versions)),
             "prompts": [PROMPTS[p] for p in Part],
             "titles": TITLES,
-            "author_text": AUTHOR_TEXT,
+            "author_text": AUTHOR_TEXT_PATIENT,
         },
     )

@@ -42,22 +42,21 @@ router = APIRouter()
 
 @dataclass(frozen=True)
 class GroupText:
+    """A repeating group's heading and row name for the patient, and its clinical name."""
+
     title: str
     row: str
     hint: str = ""
+    clinic: str = ""
 
 
 GROUP_TEXTS = {
-    "addictions": GroupText(
-        "Each thing you would like help with",
-        "Number",
-        "Fill in one box for each. A guess is fine wherever you are unsure.",
-    ),
+    "addictions": GroupText("Your list", "Number", clinic="Addictions named"),
     "medications.items": GroupText(
-        "Your medicines", "Medicine", "Only if you take medicines regularly."
+        "Your medicines", "Medicine", "Only if you take medicines regularly.", "Medicines"
     ),
     "treatment.items": GroupText(
-        "The help you had", "Earlier help", "Only if you have had help before."
+        "The help you had", "Earlier help", "Only if you have had help before.", "Earlier treatment"
     ),
 }
 
@@ -96,6 +95,7 @@ def section_page(
     progress: tuple[int, int] | None = None,
     extra_rows: Mapping[str, int] | None = None,
     notice: str = "",
+    crisis: bool = False,
     status_code: int = 200,
 ) -> Response:
     """One section's form: the given values, each error by its field, and a summary."""
@@ -122,9 +122,16 @@ def section_page(
             "nothing_to_add": bool(raw.get(forms.NONE_BOX)),
             "error_list": [(forms.anchor_for(name, names), message) for name, message in errors],
             "notice": notice,
+            "crisis": crisis,
+            "sent": False,
         },
         status_code=status_code,
     )
+
+
+def thoughts_of_ending_life(view: IntakeView | None) -> bool:
+    """The saved answer says the patient has thoughts of ending their life now."""
+    return view is not None and view.intake.mental_health.suicidal_thoughts_now is True
 
 
 def _overview(
@@ -153,6 +160,7 @@ def _overview(
             "notice": notice,
             "sent": sent,
             "pending": pending,
+            "crisis": thoughts_of_ending_life(view),
         },
         status_code=status_code,
     )
@@ -171,7 +179,13 @@ def portal_intake(
     if patient_id is None:
         return RedirectResponse("/clinic", status_code=303)
     view = intakes.current_intake(uow, actor, patient_id, clock)
-    notice = "Saved. You can come back to the rest whenever you like." if saved else ""
+    notice = ""
+    if saved:
+        notice = (
+            "Saved. Every section is finished: send your answers whenever you are ready."
+            if view is not None and view.complete
+            else "Saved. You can come back to the rest whenever you like."
+        )
     return _overview(request, view, notice=notice, sent=bool(sent))
 
 
@@ -209,6 +223,7 @@ def portal_section(
         counts=counts,
         progress=view.progress,
         extra_rows=extra,
+        crisis=thoughts_of_ending_life(view),
     )
 
 

@@ -34,6 +34,9 @@ NO = "no"
 NONE_BOX = "addictions.none"
 #: Form field that counts a group's empty rows beyond the first ("Save and add another").
 MORE_PREFIX = "more:"
+#: The extra tick box of a required tick-all-that-apply question that says "none of these",
+#: so that ticking nothing stays "not answered yet" rather than "none".
+NONE_CHOICE = "none-of-these"
 #: A choice question with more options than this is a drop-down rather than radio buttons.
 MAX_RADIOS = 6
 
@@ -144,7 +147,8 @@ class Group:
 
     @property
     def conditional(self) -> bool:
-        return any(q.shown_when for q in self.questions)
+        """True when the whole group depends on an earlier answer (medicines, treatment)."""
+        return all(q.shown_when for q in self.questions)
 
 
 def layout(sec: Section) -> tuple[Question | Group, ...]:
@@ -203,7 +207,10 @@ def raw_from_intake(intake: Intake | None, sec: Section) -> tuple[RawValues, dic
                     name = row_field(block.prefix, index, leaf(q))
                     raw[name] = _as_raw(read_path(stored, name))
         else:
-            raw[block.field] = _as_raw(read_path(stored, block.field))
+            value = read_path(stored, block.field)
+            raw[block.field] = _as_raw(value)
+            if value == [] and has_none_choice(block):
+                raw[block.field] = [NONE_CHOICE]
     if sec.key == "addictions" and stored.get("addictions") == []:
         raw[NONE_BOX] = [YES]
     return raw, counts
@@ -264,15 +271,26 @@ def _choice_values(q: Question) -> set[str]:
     return {c.value for c in q.choices}
 
 
+def has_none_choice(q: Question) -> bool:
+    """A required tick-all-that-apply question gets a "none of these" box."""
+    return q.answer is AnswerType.CHOICES and not q.optional
+
+
 def _parse(q: Question, values: list[str]) -> tuple[object, str | None]:
     """(value in storage form, error message or None)."""
     text = values[0].strip() if values else ""
     kind = q.answer
     if kind is AnswerType.CHOICES:
         allowed = _choice_values(q)
-        if any(v not in allowed for v in values):
+        none_ticked = has_none_choice(q) and NONE_CHOICE in values
+        chosen = [v for v in values if v != NONE_CHOICE or not has_none_choice(q)]
+        if any(v not in allowed for v in chosen):
             return None, "Please tick only the answers offered."
-        return sorted(dict.fromkeys(values)), None
+        if none_ticked and chosen:
+            return None, "You ticked 'none of these' and also some answers. Please untick one."
+        if has_none_choice(q) and not none_ticked and not chosen:
+            return None, None  # not answered yet
+        return sorted(dict.fromkeys(chosen)), None
     if kind in (AnswerType.TEXT, AnswerType.LONG_TEXT):
         return (values[0].strip() if values else ""), None
     if text == "":
@@ -370,6 +388,17 @@ class FieldView:
     values: tuple[str, ...]
     error: str
     conditional: bool
+    #: When the question applies, in the patient's words ("" when always).
+    condition: str = ""
+
+
+def condition_text(q: Question) -> str:
+    """When a question applies, for the patient: its ``shown_when`` in plain words."""
+    if q.shown_when == "not stopped":
+        return "Only if you have not stopped."
+    if q.shown_when.endswith(" is yes"):
+        return "Only if you answered yes above."
+    return ""
 
 
 @dataclass(frozen=True)
@@ -418,6 +447,7 @@ def _field(q: Question, name: str, raw: RawValues, errors: Mapping[str, str]) ->
         values=values,
         error=errors.get(name, ""),
         conditional=bool(q.shown_when),
+        condition=condition_text(q),
     )
 
 
@@ -500,10 +530,14 @@ class AnsweredGroup:
 
 
 def _answer_text(q: Question, value: object) -> tuple[str, bool]:
+    """(the answer in words, True when a required answer is missing)."""
     labels = {c.value: c.label for c in q.choices}
     if value is None or value == "" or value == []:
         if q.answer is AnswerType.CHOICES and value == []:
             return "None ticked", False
+        if q.optional or q.shown_when:
+            # Optional, or asked only after a particular answer: nothing is missing.
+            return "—", False
         return "Not answered", True
     if isinstance(value, bool):
         return ("Yes" if value else "No"), False

@@ -240,6 +240,7 @@ def test_sending_assigns_the_battery_to_the_due_list(
     assert sent.status_code == 303 and sent.headers["location"] == "/portal/intake?sent=1"
     page = client.get(sent.headers["location"]).text
     assert "your answers are with your care team" in page
+    assert "Read what you sent" in page and "Drink less and sleep better." in page
     home = client.get("/portal").text
     for title in ("Experiences in Close Relationships", "Alcohol Use Disorders"):
         assert title in home

@@ -149,6 +149,9 @@ def _overview(
         if messages:
             problems.append((sec.key, sec.title, messages))
     pending = view is not None and any(b.status == "due" for b in view.battery)
+    answers = []
+    if view is not None and view.status == "submitted":
+        answers = [(sec, forms.answers_view(view.intake, sec)) for sec in SECTIONS]
     return render(
         request,
         "portal/intake.html",
@@ -161,6 +164,8 @@ def _overview(
             "sent": sent,
             "pending": pending,
             "crisis": thoughts_of_ending_life(view),
+            "answers": answers,
+            "group_texts": GROUP_TEXTS,
         },
         status_code=status_code,
     )

@@ -168,6 +168,13 @@ API_CASES: dict[str, Case] = {
     "agree": Case("POST", "/api/v1/plans/{plan}/agree", (200, 409, 403, 403, 404, 401)),
     "acknowledge": Case("POST", "/api/v1/plans/{plan}/acknowledge", (403, 403, 403, 200, 404, 401)),
     "careplan": Case("GET", "/api/v1/plans/{plan}/careplan", (200, 200, 403, 200, 404, 401)),
+    "profiles": Case("GET", "/api/v1/patients/{p}/profiles", (200, 200, 403, 200, 404, 401)),
+    "cycle versions": Case(
+        "GET", "/api/v1/patients/{p}/formulations", (200, 200, 403, 200, 404, 401)
+    ),
+    "save cycle": Case(
+        "POST", "/api/v1/patients/{p}/formulations", (422, 422, 403, 422, 404, 401), {}
+    ),
 }
 
 

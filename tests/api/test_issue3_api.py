@@ -125,6 +125,9 @@ def test_openapi_documents_the_care_path(client: TestClient) -> None:
         ("post", "/api/v1/plans/{plan_id}/agree"),
         ("post", "/api/v1/plans/{plan_id}/acknowledge"),
         ("get", "/api/v1/plans/{plan_id}/careplan"),
+        ("get", "/api/v1/patients/{patient_id}/profiles"),
+        ("get", "/api/v1/patients/{patient_id}/formulations"),
+        ("post", "/api/v1/patients/{patient_id}/formulations"),
     } <= present
     error = spec["components"]["schemas"]["ErrorBody"]["properties"]
     assert "errors" in error
@@ -184,3 +187,67 @@ def test_a_plan_through_the_api(
     assert careplan.status_code == 200
     assert careplan.json()["resourceType"] == "CarePlan"
     assert careplan.json()["status"] == "active"
+
+
+def test_profiles_and_the_cycle_through_the_api(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    from attune.services import responses
+    from factories import submitted_intake
+
+    submitted_intake(uow, setup, clock)
+    patient = setup.patients[0].id
+    responses.submit_response(
+        uow, setup.patient_actor(0), patient, "ecrr", {f"q{i}": 4 for i in range(1, 37)}, clock
+    )
+    staff = bearer(session_token(uow, clock, setup.email("clinician")))
+    me = bearer(session_token(uow, clock, setup.email("patient0")))
+    theirs = client.get(f"/api/v1/patients/{patient}/profiles", headers=staff).json()
+    mine = client.get(f"/api/v1/patients/{patient}/profiles", headers=me).json()
+    assert theirs["attachment"]["words_for"] == "clinician"
+    assert mine["attachment"]["words_for"] == "patient"
+    assert mine["attachment"]["summary"] != theirs["attachment"]["summary"]
+    assert set(mine["attachment"]["topics"]) == {
+        "Trust",
+        "Closeness",
+        "Under stress",
+        "The therapy relationship",
+    }
+    (alcohol,) = mine["addictions"]
+    assert alcohol["name"] == "alcohol" and alcohol["kind"] == "substance"
+    assert alcohol["status"] == "not-yet-completed" and alcohol["total"] is None
+    url = f"/api/v1/patients/{patient}/formulations"
+    assert client.get(url, headers=me).json() == []
+    bad = client.post(url, json={"feelings": ["", "x" * 300]}, headers=staff)
+    assert bad.status_code == 422
+    fields = {e["field"] for e in bad.json()["error"]["errors"]}
+    assert {"feelings[0]", "feelings[1]", "triggers", "behaviour"} <= fields
+    first = client.post(
+        url,
+        json={
+            "situations": ["Pay day"],
+            "behaviour": ["Betting online"],
+            "author_role": "together",
+        },
+        headers=staff,
+    )
+    assert first.status_code == 201 and first.json()["number"] == 1
+    same = client.post(
+        url, json={"situations": ["Pay day"], "behaviour": ["Betting online"]}, headers=me
+    )
+    assert same.status_code == 409
+    second = client.post(
+        url,
+        json={
+            "situations": ["Pay day"],
+            "behaviour": ["Betting online"],
+            "alternatives": ["Call Sam"],
+        },
+        headers=me,
+    )
+    assert second.status_code == 201 and second.json()["author_role"] == "patient"
+    history = client.get(url, headers=staff).json()
+    assert [v["number"] for v in history] == [1, 2]
+    assert history[0]["parts"]["alternatives"] == [] and history[1]["parts"]["alternatives"] == [
+        "Call Sam"
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from attune.web.api import clinic, instruments, intake, levelofcare, plans, portal, session
+from attune.web.api import clinic, cycle, instruments, intake, levelofcare, plans, portal, session
 from attune.web.api.schemas import ErrorOut
 from attune.web.csrf import require_csrf
 
@@ -35,5 +35,6 @@ def router() -> APIRouter:
     protected.include_router(intake.router)
     protected.include_router(levelofcare.router)
     protected.include_router(plans.router)
+    protected.include_router(cycle.router)
     api.include_router(protected)
     return api

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, JsonValue
 
+from attune.domain.formulation import Formulation, FormulationVersion, Part
 from attune.domain.intake import to_dict as intake_to_dict
 from attune.domain.levelofcare import Change, Recommendation
 from attune.domain.plan import (
@@ -23,6 +24,7 @@ from attune.domain.plan import to_dict as plan_to_dict
 from attune.services.intake import IntakeView
 from attune.services.levelofcare import LevelOfCareView, StoredRecommendation
 from attune.services.plans import StoredPlan
+from attune.services.profiles import Profiles
 
 
 class BatteryItemOut(BaseModel):
@@ -332,4 +334,140 @@ class PlanOut(BaseModel):
             created_at=stored.created_at,
             updated_at=stored.updated_at,
             plan=_json(plan_to_dict(stored.plan)),
+        )
+
+
+# ---------------------------------------------------------------------------- the cycle
+
+PART_NAMES = (
+    "situations",
+    "relational",
+    "feelings",
+    "urge",
+    "behaviour",
+    "relief",
+    "cost",
+    "soothes",
+    "alternatives",
+)
+
+
+class FormulationIn(BaseModel):
+    """The next version of the cycle: each part a list of short entries."""
+
+    situations: list[str] = Field(default_factory=list)
+    relational: list[str] = Field(default_factory=list)
+    feelings: list[str] = Field(default_factory=list)
+    urge: list[str] = Field(default_factory=list)
+    behaviour: list[str] = Field(default_factory=list)
+    relief: list[str] = Field(default_factory=list)
+    cost: list[str] = Field(default_factory=list)
+    soothes: list[str] = Field(default_factory=list)
+    alternatives: list[str] = Field(default_factory=list)
+    author_role: Literal["clinician", "patient", "together"] | None = Field(
+        default=None, description="Who wrote it; null: the caller's own role"
+    )
+
+    def to_formulation(self) -> Formulation:
+        return Formulation(**{name: tuple(getattr(self, name)) for name in PART_NAMES})
+
+
+class FormulationVersionOut(BaseModel):
+    number: int
+    created_at: datetime
+    author_role: str
+    parts: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, version: FormulationVersion) -> FormulationVersionOut:
+        return cls(
+            number=version.number,
+            created_at=version.created_at,
+            author_role=version.author_role.value,
+            parts={p.value: list(version.content.part(p)) for p in Part},
+        )
+
+
+# ---------------------------------------------------------------------------- profiles
+
+
+class AttachmentOut(BaseModel):
+    instrument_id: str
+    anxiety: float
+    avoidance: float
+    mixed: bool = Field(description="True when either score is near the midpoint")
+    words_for: str = Field(description="patient (plain words) or clinician (clinical words)")
+    summary: str
+    topics: dict[str, str]
+    style_aid: str = Field(description="The four-style picture: an aid, never a label")
+    basis: str
+
+
+class AttachmentPointOut(BaseModel):
+    submitted_at: datetime
+    anxiety: float
+    avoidance: float
+
+
+class AddictionEntryOut(BaseModel):
+    name: str
+    kind: str
+    stopped: bool
+    status: str = Field(description="completed, not-scored, not-yet-completed or no-screen")
+    instrument: str | None
+    total: float | None
+    band: str | None
+    suggests: str
+
+
+class ProfilesOut(BaseModel):
+    patient_id: int
+    attachment: AttachmentOut | None
+    attachment_history: list[AttachmentPointOut]
+    addictions: list[AddictionEntryOut] | None = Field(
+        description="Null before an intake was opened"
+    )
+
+    @classmethod
+    def of(cls, found: Profiles, *, clinician: bool) -> ProfilesOut:
+        attachment = None
+        a = found.attachment
+        if a is not None:
+            words = a.clinician if clinician else a.patient
+            attachment = AttachmentOut(
+                instrument_id=a.instrument_id,
+                anxiety=a.anxiety.value,
+                avoidance=a.avoidance.value,
+                mixed=a.mixed,
+                words_for="clinician" if clinician else "patient",
+                summary=words.summary,
+                topics=dict(words.topics),
+                style_aid=words.style_aid,
+                basis=words.basis,
+            )
+        addictions = None
+        if found.addiction is not None:
+            addictions = [
+                AddictionEntryOut(
+                    name=e.name,
+                    kind=e.kind.value,
+                    stopped=e.stopped,
+                    status=e.status.value,
+                    instrument=e.instrument,
+                    total=e.result.total if e.result else None,
+                    band=e.result.band if e.result else None,
+                    suggests=e.suggests,
+                )
+                for e in found.addiction.entries
+            ]
+        return cls(
+            patient_id=found.patient_id,
+            attachment=attachment,
+            attachment_history=[
+                AttachmentPointOut(
+                    submitted_at=p.submitted_at, anxiety=p.anxiety, avoidance=p.avoidance
+                )
+                for p in found.attachment_history
+            ],
+            addictions=addictions,
         )

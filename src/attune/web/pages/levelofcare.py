@@ -13,6 +13,7 @@ clinician accepts one, or overrides it with a level and a rationale (both audite
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fastapi import APIRouter
 from starlette.datastructures import FormData
@@ -81,7 +82,9 @@ class Names:
         return self.rules.action_name(action)
 
 
+@lru_cache(maxsize=1)
 def names() -> Names:
+    """The shipped rules' names (read once: the rules are immutable data)."""
     return Names(load_rules())
 
 

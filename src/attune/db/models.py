@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -273,3 +274,147 @@ class TreatmentPlanRow(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+# --- the controlled-substance ledger ---------------------------------------------------
+
+LEDGER_KINDS = "'receipt', 'administration', 'dispense', 'waste', 'correction'"
+
+
+class LedgerBookRow(Base):
+    """One per clinic: the number of its last entry and when it was recorded. Every ledger
+    write locks this row first (see repositories/ledger.py)."""
+
+    __tablename__ = "ledger_book"
+    __table_args__ = (CheckConstraint("entries >= 0", name="entries"),)
+
+    clinic_id: Mapped[int] = mapped_column(
+        ForeignKey("clinic.id"), primary_key=True, autoincrement=False
+    )
+    entries: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime | None]
+
+
+class LedgerLotRow(Base):
+    """A lot and its running balance. The CHECK makes a negative balance impossible;
+    triggers refuse deleting a lot or changing anything but its balance."""
+
+    __tablename__ = "ledger_lot"
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "lot", name="uq_ledger_lot_clinic_lot"),
+        CheckConstraint("balance_ug >= 0", name="balance_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
+    lot: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(String(200))
+    mg_per_ml: Mapped[str | None] = mapped_column(String(20))
+    balance_ug: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
+class LedgerEntryRow(Base):
+    """Append-only: database triggers refuse UPDATE and DELETE (see the migration)."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "number", name="uq_ledger_entry_clinic_number"),
+        CheckConstraint(f"kind IN ({LEDGER_KINDS})", name="kind"),
+        CheckConstraint("number > 0", name="number"),
+        CheckConstraint(
+            "(kind = 'receipt' AND change_ug > 0) OR (kind = 'correction' AND change_ug <> 0) "
+            "OR (kind IN ('administration', 'dispense', 'waste') AND change_ug < 0)",
+            name="change_sign",
+        ),
+        CheckConstraint("balance_after_ug >= 0", name="balance_after_not_negative"),
+        CheckConstraint(
+            "kind <> 'waste' OR (witness_id IS NOT NULL AND witness_id <> recorded_by)",
+            name="waste_witness",
+        ),
+        CheckConstraint(
+            "kind NOT IN ('administration', 'dispense') OR session_ref <> ''", name="session_ref"
+        ),
+        CheckConstraint("(kind = 'correction') = (corrects IS NOT NULL)", name="corrects"),
+        # A correction names an entry of the same clinic's ledger.
+        ForeignKeyConstraint(
+            ["clinic_id", "corrects"],
+            ["ledger_entry.clinic_id", "ledger_entry.number"],
+            name="fk_ledger_entry_corrects",
+        ),
+        Index("ix_ledger_entry_lot_number", "lot_id", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
+    #: 1, 2, 3, … per clinic, without gaps.
+    number: Mapped[int] = mapped_column(Integer)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("ledger_lot.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    #: Signed whole micrograms.
+    change_ug: Mapped[int] = mapped_column(BigInteger)
+    balance_after_ug: Mapped[int] = mapped_column(BigInteger)
+    #: When it was recorded (the ledger's order).
+    at: Mapped[datetime]
+    #: The day it happened, as the person recording it says.
+    occurred_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    description: Mapped[str] = mapped_column(String(200))
+    supplier: Mapped[str] = mapped_column(String(200))
+    supplier_dea: Mapped[str] = mapped_column(String(9))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
+    session_ref: Mapped[str] = mapped_column(String(100))
+    witness_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    #: The number of the entry a correction corrects (same clinic).
+    corrects: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class LedgerCountRow(Base):
+    """An on-hand count compared with the ledger (append-only)."""
+
+    __tablename__ = "ledger_count"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
+    counted_at: Mapped[datetime]
+    counted_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    through_entry: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class LedgerCountLineRow(Base):
+    """One lot of a count (append-only). ``lot`` is text: a counted lot may be unknown."""
+
+    __tablename__ = "ledger_count_line"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('matches', 'short', 'over', 'not_counted', 'not_in_ledger')",
+            name="status",
+        ),
+        CheckConstraint("counted_ug IS NULL OR counted_ug >= 0", name="counted_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count_id: Mapped[int] = mapped_column(ForeignKey("ledger_count.id"), index=True)
+    lot: Mapped[str] = mapped_column(String(40))
+    expected_ug: Mapped[int] = mapped_column(BigInteger)
+    counted_ug: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class LedgerInventoryRow(Base):
+    """A biennial inventory taken (append-only); its lines come from the entries."""
+
+    __tablename__ = "ledger_inventory"
+    __table_args__ = (
+        CheckConstraint("taken_at IN ('opening', 'close_of_business')", name="taken_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
+    as_of: Mapped[datetime]
+    taken_at: Mapped[str] = mapped_column(String(20))
+    registrant_dea: Mapped[str] = mapped_column(String(9))
+    taken_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime]

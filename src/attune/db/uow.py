@@ -16,6 +16,7 @@ from attune.db.repositories import (
     SqlFlags,
     SqlFormulations,
     SqlIntakes,
+    SqlLedger,
     SqlPatients,
     SqlRecommendations,
     SqlResponses,
@@ -45,6 +46,7 @@ class _Open:
         self.formulations = SqlFormulations(session)
         self.recommendations = SqlRecommendations(session)
         self.plans = SqlTreatmentPlans(session)
+        self.ledger = SqlLedger(session)
 
 
 class SqlUnitOfWork:
@@ -160,6 +162,10 @@ class SqlUnitOfWork:
     @property
     def plans(self) -> SqlTreatmentPlans:
         return self._repos.plans
+
+    @property
+    def ledger(self) -> SqlLedger:
+        return self._repos.ledger
 
     @property
     def instruments(self) -> InstrumentLibrary:

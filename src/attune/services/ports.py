@@ -226,6 +226,123 @@ class PlanRecord:
 
 
 @dataclass(frozen=True)
+class LedgerBook:
+    """A clinic's controlled-substance ledger as a whole: how many entries it holds (the
+    number of the last one) and when the last was recorded. Writers lock it first."""
+
+    clinic_id: int
+    entries: int
+    last_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LedgerLot:
+    """One lot of stock with its running balance in whole micrograms (never below 0)."""
+
+    id: int
+    clinic_id: int
+    lot: str
+    #: What the lot is (substance, strength, form), from its first receipt.
+    description: str
+    #: The concentration in mg/mL as exact decimal text, if the lot is a solution.
+    mg_per_ml: str | None
+    balance_ug: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NewLedgerEntry:
+    """An entry to append. ``number`` is the clinic's next entry number (after
+    :meth:`Ledger.lock_book`); ``change_ug`` is signed (a receipt adds, a use takes)."""
+
+    clinic_id: int
+    number: int
+    lot_id: int
+    kind: str
+    change_ug: int
+    at: datetime
+    occurred_on: date
+    recorded_by: int
+    description: str = ""
+    supplier: str = ""
+    supplier_dea: str = ""
+    patient_id: int | None = None
+    session_ref: str = ""
+    witness_id: int | None = None
+    #: The number of the entry a correction corrects.
+    corrects: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class LedgerEntryRecord:
+    """One ledger entry as stored, with the lot's balance just after it."""
+
+    id: int
+    clinic_id: int
+    number: int
+    lot_id: int
+    lot: str
+    kind: str
+    change_ug: int
+    balance_after_ug: int
+    at: datetime
+    occurred_on: date
+    recorded_by: int
+    description: str
+    supplier: str
+    supplier_dea: str
+    patient_id: int | None
+    session_ref: str
+    witness_id: int | None
+    corrects: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class LedgerCountLine:
+    lot: str
+    expected_ug: int
+    #: None: the lot was not counted.
+    counted_ug: int | None
+    #: matches, short, over, not_counted or not_in_ledger.
+    status: str
+
+
+@dataclass(frozen=True)
+class LedgerCountRecord:
+    """An on-hand count compared with the ledger, line by line, with who and when."""
+
+    id: int
+    clinic_id: int
+    counted_at: datetime
+    counted_by: int
+    #: The number of the last ledger entry the count was compared against.
+    through_entry: int
+    note: str
+    lines: tuple[LedgerCountLine, ...]
+
+    @property
+    def discrepancies(self) -> tuple[LedgerCountLine, ...]:
+        return tuple(line for line in self.lines if line.status != "matches")
+
+
+@dataclass(frozen=True)
+class LedgerInventoryRecord:
+    """A biennial inventory: the balances as of a time, taken at the opening or the close
+    of business. Its lines are worked out again from the (append-only) entries."""
+
+    id: int
+    clinic_id: int
+    as_of: datetime
+    #: opening or close_of_business.
+    taken_at: str
+    registrant_dea: str
+    taken_by: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class LoginSession:
     id: int
     token_hash: str
@@ -479,6 +596,85 @@ class TreatmentPlans(Protocol):
     ) -> PlanRecord: ...
 
 
+class Ledger(Protocol):
+    """The controlled-substance ledger. Entries, counts and inventories are append-only
+    (database triggers refuse UPDATE and DELETE); a lot's balance moves only through
+    :meth:`append`, and the database refuses a balance below zero."""
+
+    def lock_book(self, clinic_id: int) -> LedgerBook:
+        """The clinic's book (made on first use), locked until the transaction ends. Every
+        ledger write takes this lock first, so writes to one clinic's ledger queue up."""
+        ...
+
+    def book(self, clinic_id: int) -> LedgerBook:
+        """The book as stored, without locking it (0 entries before the first)."""
+        ...
+
+    def add_lot(
+        self,
+        *,
+        clinic_id: int,
+        lot: str,
+        description: str,
+        mg_per_ml: str | None,
+        created_at: datetime,
+    ) -> LedgerLot:
+        """A new lot with a balance of 0 (a second lot with the same number is a Conflict)."""
+        ...
+
+    def lot(self, lot_id: int, *, for_update: bool = False) -> LedgerLot | None: ...
+    def lot_named(self, clinic_id: int, lot: str, *, for_update: bool = False) -> LedgerLot | None:
+        """The clinic's lot with this number (``for_update``: locked)."""
+        ...
+
+    def lots(self, clinic_id: int) -> list[LedgerLot]:
+        """Every lot of the clinic, by lot number."""
+        ...
+
+    def append(self, entry: NewLedgerEntry) -> LedgerEntryRecord:
+        """Insert the entry, move its lot's balance by ``change_ug`` in one statement that
+        refuses to take it below zero (Conflict), and advance the book. Call after
+        :meth:`lock_book`, inside the same transaction."""
+        ...
+
+    def entry(self, clinic_id: int, number: int) -> LedgerEntryRecord | None: ...
+    def entries(
+        self, clinic_id: int, *, lot_id: int | None = None, upto: datetime | None = None
+    ) -> list[LedgerEntryRecord]:
+        """The clinic's entries in order (of one lot; recorded at or before ``upto``)."""
+        ...
+
+    def add_count(
+        self,
+        *,
+        clinic_id: int,
+        counted_at: datetime,
+        counted_by: int,
+        through_entry: int,
+        note: str,
+        lines: tuple[LedgerCountLine, ...],
+    ) -> LedgerCountRecord: ...
+    def count(self, count_id: int) -> LedgerCountRecord | None: ...
+    def counts(self, clinic_id: int) -> list[LedgerCountRecord]:
+        """The clinic's counts, newest first."""
+        ...
+
+    def add_inventory(
+        self,
+        *,
+        clinic_id: int,
+        as_of: datetime,
+        taken_at: str,
+        registrant_dea: str,
+        taken_by: int,
+        created_at: datetime,
+    ) -> LedgerInventoryRecord: ...
+    def inventory(self, inventory_id: int) -> LedgerInventoryRecord | None: ...
+    def inventories(self, clinic_id: int) -> list[LedgerInventoryRecord]:
+        """The clinic's inventories, the latest ``as_of`` first."""
+        ...
+
+
 class Sessions(Protocol):
     def add(
         self, *, token_hash: str, user_id: int, created_at: datetime, expires_at: datetime
@@ -539,6 +735,8 @@ class UnitOfWork(Protocol):
     def recommendations(self) -> Recommendations: ...
     @property
     def plans(self) -> TreatmentPlans: ...
+    @property
+    def ledger(self) -> Ledger: ...
     @property
     def instruments(self) -> InstrumentLibrary:
         """The instruments this clinic uses: the shipped ones plus any it added."""

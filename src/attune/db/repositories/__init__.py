@@ -11,6 +11,7 @@ from attune.db.repositories.care_path import (
     SqlRecommendations,
     SqlTreatmentPlans,
 )
+from attune.db.repositories.ledger import SqlLedger
 from attune.db.repositories.people import SqlClinics, SqlPatients, SqlUsers
 from attune.db.repositories.questionnaires import SqlAssignments, SqlDrafts, SqlFlags, SqlResponses
 from attune.db.repositories.security import HEAD_ID, SqlAuditLog, SqlSessions
@@ -24,6 +25,7 @@ __all__ = [
     "SqlFlags",
     "SqlFormulations",
     "SqlIntakes",
+    "SqlLedger",
     "SqlPatients",
     "SqlRecommendations",
     "SqlResponses",

@@ -178,7 +178,7 @@ def _state(uow: SqlUnitOfWork, patient: int) -> tuple[object, ...]:
 
 
 def test_every_new_action_has_a_service_here() -> None:
-    issue3 = {a for a in Action if a.value not in _SKELETON}
+    issue3 = {a for a in Action if a.value not in _SKELETON | _LATER}
     assert {action for action, _, _ in SERVICE_CALLS.values()} == issue3
 
 
@@ -186,6 +186,8 @@ _SKELETON = {
     "view_record", "view_caseload", "view_due", "save_draft", "submit_response",
     "assign_instrument", "acknowledge_flag", "create_patient", "add_to_caseload",
 }  # fmt: skip
+#: Actions of later issues, tested with their own services (the ledger: test_ledger_*.py).
+_LATER = {"record_ledger_entry"}
 
 
 @pytest.mark.parametrize("service", sorted(SERVICE_CALLS))

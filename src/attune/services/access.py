@@ -62,6 +62,8 @@ class Action(StrEnum):
     AGREE_PLAN = "agree_plan"
     ACKNOWLEDGE_PLAN = "acknowledge_plan"
     EXPORT_PLAN = "export_plan"
+    # Issue 4: a controlled-substance ledger entry that names a patient (services/ledger.py).
+    RECORD_LEDGER_ENTRY = "record_ledger_entry"
 
 
 #: What a patient may do with their own record: their questionnaires, their intake

@@ -91,6 +91,27 @@ def test_safety_actions_come_first_and_every_dimension_shows_its_evidence(
     assert "A recommendation is waiting for your review" in text
 
 
+def test_the_missing_information_shown_is_today_s(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    submitted_intake(uow, setup, clock)
+    browser_login(client, setup.email("clinician"))
+    before = _text(client.get(_url(setup)).text)
+    assert "PHQ-9 is not scored yet" in before and "GAD-7 is not scored yet" in before
+    # A PHQ-9 that changes no rating stores no new recommendation ...
+    responses.submit_response(
+        uow, setup.patient_actor(0), setup.patients[0].id, "phq9", phq9(2), clock
+    )
+    view = levelofcare.level_of_care(uow, setup.clinician_actor, setup.patients[0].id, clock)
+    assert len(view.history) == 1
+    # ... yet the page no longer asks for it.
+    after = _text(client.get(_url(setup)).text)
+    assert "PHQ-9 is not scored yet" not in after
+    assert "GAD-7 is not scored yet" in after
+    api = client.get(f"/api/v1/patients/{setup.patients[0].id}/level-of-care").json()
+    assert api["missing_information"] == list(view.missing_information)
+
+
 def test_accepting_makes_the_level_in_force(
     client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
 ) -> None:

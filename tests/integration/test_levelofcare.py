@@ -72,6 +72,38 @@ def test_a_new_score_that_changes_nothing_stores_nothing(
     assert "no change" in evaluated.detail
 
 
+def test_missing_information_is_worked_out_now_without_storing_a_recommendation(
+    uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    submitted_intake(uow, setup, clock)
+    before = _view(uow, setup, clock)
+    assert before.current is not None
+    assert any(m.startswith("PHQ-9 is not scored yet") for m in before.missing_information)
+    assert before.missing_information == before.current.recommendation.missing_information
+
+    clock.advance(timedelta(hours=1))
+    responses.submit_response(
+        uow, setup.patient_actor(0), setup.patients[0].id, "phq9", phq9(2), clock
+    )
+    after = _view(uow, setup, clock)
+    # Nothing clinically changed: no new recommendation waits for review ...
+    assert after.history == before.history
+    # ... but the list of what is missing is today's, not the stored one.
+    assert not any("PHQ-9" in m for m in after.missing_information)
+    assert set(after.missing_information) < set(before.missing_information)
+    assert after.current is not None
+    assert any("PHQ-9" in m for m in after.current.recommendation.missing_information)
+    evaluated = svc.evaluate_level_of_care(uow, setup.clinician_actor, setup.patients[0].id, clock)
+    assert evaluated.missing_information == after.missing_information
+    assert evaluated.history == before.history
+
+
+def test_no_missing_information_before_an_intake_is_submitted(
+    uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    assert _view(uow, setup, clock).missing_information == ()
+
+
 def test_a_change_waits_for_the_clinician_and_is_never_applied_silently(
     uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
 ) -> None:
@@ -280,3 +312,6 @@ def test_a_failed_re_evaluation_keeps_the_response_and_is_audited(
         "system",
     )
     assert "goals" in event.detail
+    # The clinician's page still opens, and says the intake could not be read again.
+    (missing,) = _view(uow, setup, clock).missing_information
+    assert "could not be read again" in missing and "goals" in missing

@@ -95,6 +95,11 @@ class LevelOfCareView:
     force (accepted or overridden), which may be older; ``change`` what differs between the
     accepted one and a newer pending one (None when there is nothing newer or nothing
     accepted yet); ``history`` every recommendation, oldest first.
+
+    ``missing_information`` is worked out now, from the submitted intake and the scores
+    as they are at this moment: a stored recommendation keeps the list it was made with,
+    and a score that arrives without changing any rating stores no new recommendation,
+    so the stored list goes stale. Empty when there is no submitted intake.
     """
 
     patient_id: int
@@ -102,6 +107,7 @@ class LevelOfCareView:
     accepted: StoredRecommendation | None
     change: Change | None
     history: tuple[StoredRecommendation, ...]
+    missing_information: tuple[str, ...] = ()
 
     @property
     def needs_review(self) -> bool:
@@ -204,9 +210,18 @@ def reevaluate(
     the system. Stores and returns a new pending recommendation when it differs from the
     newest stored one; returns None when the patient has no submitted intake or nothing
     changed. The caller commits."""
+    stored, _ = _reevaluate(uow, patient_id, clock, because=because)
+    return stored
+
+
+def _reevaluate(
+    uow: UnitOfWork, patient_id: int, clock: Clock, *, because: str
+) -> tuple[StoredRecommendation | None, Recommendation | None]:
+    """:func:`reevaluate`, also giving the recommendation the rules give now (None when
+    there is no submitted intake)."""
     record = uow.intakes.latest_for_patient(patient_id, submitted_only=True)
     if record is None:
-        return None
+        return None, None
     now = clock.now()
     # Evaluations queue up behind the audit chain's lock, so two responses arriving at
     # once cannot both store a recommendation from the same starting point.
@@ -247,7 +262,7 @@ def reevaluate(
         outcome=Outcome.ALLOWED,
         detail=detail,
     )
-    return stored
+    return stored, fresh
 
 
 def reevaluate_after_response(
@@ -274,7 +289,22 @@ def reevaluate_after_response(
             uow.commit()
 
 
-def _view(uow: UnitOfWork, patient_id: int) -> LevelOfCareView:
+def missing_now(uow: UnitOfWork, patient_id: int, clock: Clock) -> tuple[str, ...]:
+    """The information the rules would find missing if run now (nothing stored; no
+    access check). A stored intake that can no longer be read is said so, rather than
+    failing the page that shows it."""
+    record = uow.intakes.latest_for_patient(patient_id, submitted_only=True)
+    if record is None:
+        return ()
+    try:
+        return compute(uow, patient_id, intake_of(record), clock).missing_information
+    except DomainError as exc:
+        return (f"The submitted intake could not be read again ({exc.message}).",)
+
+
+def _view(
+    uow: UnitOfWork, patient_id: int, missing_information: tuple[str, ...] = ()
+) -> LevelOfCareView:
     history = tuple(_records(uow, patient_id))
     current = history[-1] if history else None
     accepted = next(
@@ -288,7 +318,7 @@ def _view(uow: UnitOfWork, patient_id: int) -> LevelOfCareView:
     change = None
     if current is not None and accepted is not None and current.id != accepted.id:
         change = loc.compare(accepted.recommendation, current.recommendation)
-    return LevelOfCareView(patient_id, current, accepted, change, history)
+    return LevelOfCareView(patient_id, current, accepted, change, history, missing_information)
 
 
 def accepted_recommendation(uow: UnitOfWork, patient_id: int) -> StoredRecommendation | None:
@@ -316,8 +346,8 @@ def evaluate_level_of_care(
                 "to base a level of care on.",
                 field="intake",
             )
-        reevaluate(uow, patient.id, clock, because=because)
-        view = _view(uow, patient.id)
+        _, fresh = _reevaluate(uow, patient.id, clock, because=because)
+        view = _view(uow, patient.id, fresh.missing_information if fresh is not None else ())
         uow.commit()
     return view
 
@@ -325,10 +355,11 @@ def evaluate_level_of_care(
 def level_of_care(
     uow: UnitOfWork, actor: Actor, patient_id: int, clock: Clock = SYSTEM_CLOCK
 ) -> LevelOfCareView:
-    """The current recommendation, the accepted one, what changed and the history (staff)."""
+    """The current recommendation, the accepted one, what changed, the history and the
+    information still missing now (staff)."""
     with uow:
         patient = open_patient(uow, actor, patient_id, Action.VIEW_LEVEL_OF_CARE, clock)
-        view = _view(uow, patient.id)
+        view = _view(uow, patient.id, missing_now(uow, patient.id, clock))
         uow.commit()
     return view
 

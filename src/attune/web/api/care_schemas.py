@@ -204,6 +204,10 @@ class LevelOfCareOut(BaseModel):
     accepted: RecommendationOut | None = Field(description="The one in force")
     change: ChangeOut | None = Field(description="What a newer pending one changes")
     history: list[RecommendationOut]
+    missing_information: list[str] = Field(
+        description="What is still missing now (worked out from the intake and the scores "
+        "at this moment; a stored recommendation keeps the list it was made with)"
+    )
 
     @classmethod
     def of(cls, view: LevelOfCareView) -> LevelOfCareOut:
@@ -215,6 +219,7 @@ class LevelOfCareOut(BaseModel):
             accepted=RecommendationOut.of(view.accepted) if view.accepted else None,
             change=ChangeOut.of(view.change) if view.change else None,
             history=[RecommendationOut.of(r) for r in view.history],
+            missing_information=list(view.missing_information),
         )
 
 

@@ -278,10 +278,16 @@ def test_the_start_page_shows_the_waiting_intake_and_the_care_links(
     assert "intake-card-title" not in before
     assert 'href="/portal/plan"' in before and 'href="/portal/picture"' in before
     _open(uow, setup, clock)
+    with uow:
+        before_events = len(list(uow.audit.in_order()))
     page = client.get("/portal").text
     assert 'id="intake-card-title"' in page
     assert "0 of 9 sections done" in page
     assert 'href="/portal/intake"' in page
+    # One service, one audited read of the patient's data for the whole page.
+    with uow:
+        new = list(uow.audit.in_order())[before_events:]
+    assert [(e.action, e.outcome) for e in new] == [("view_due", "allowed")]
 
 
 def test_thoughts_of_ending_life_bring_the_crisis_line_to_every_intake_page(

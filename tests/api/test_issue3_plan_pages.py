@@ -201,3 +201,45 @@ def test_the_patient_sees_and_acknowledges_the_agreed_plan(
     assert twice.status_code == 409
     mine = client.get(f"/portal/plan/{stored.id}/careplan.json")
     assert mine.status_code == 200 and mine.json()["status"] == "active"
+
+
+def _actions_since(uow: UnitOfWork, before: int) -> list[tuple[str, str]]:
+    with uow:
+        return [(e.action, e.outcome) for e in uow.audit.in_order()][before:]
+
+
+def _event_count(uow: UnitOfWork) -> int:
+    with uow:
+        return len(list(uow.audit.in_order()))
+
+
+def test_each_plan_page_is_one_audited_read_and_lists_earlier_versions(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    _accept(uow, setup, clock)
+    patient = setup.patients[0].id
+    browser_login(client, setup.email("clinician"))
+    url = f"/clinic/patients/{patient}/plan"
+    client.post(url, data=_form(client))
+    before = _event_count(uow)
+    first = _text(client.get(url).text)
+    # The targets' status comes with the plan: no separate read of the whole record.
+    assert _actions_since(uow, before) == [("view_plan", "allowed")]
+    assert "No data yet" in first and "Earlier versions" not in first
+
+    stored = plans.current_plan(uow, setup.clinician_actor, patient, clock)
+    assert stored is not None
+    plans.agree_plan(uow, setup.clinician_actor, stored.id, clock)
+    clock.advance(timedelta(minutes=30))
+    assert client.post(url, data=_form(client, review_on="2026-05-01")).status_code == 303
+    text = _text(client.get(url).text)
+    assert "Draft plan · version 2" in text
+    assert "Earlier versions Version 1, last saved 5 January 2026: agreed on 5 January 2026." in (
+        text
+    )
+
+    client.cookies.clear()
+    browser_login(client, setup.email("patient0"))
+    before = _event_count(uow)
+    assert client.get("/portal/plan").status_code == 200
+    assert _actions_since(uow, before) == [("view_plan", "allowed")]

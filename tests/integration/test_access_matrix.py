@@ -14,7 +14,7 @@ import pytest
 
 from attune.db import SqlUnitOfWork
 from attune.domain.errors import NotFound, PermissionDenied
-from attune.services import assignments, records, responses
+from attune.services import assignments, portal, records, responses
 from attune.services.access import Action, open_patient
 from attune.services.actors import Actor
 from attune.services.clock import FixedClock
@@ -133,6 +133,7 @@ Call = Callable[[SqlUnitOfWork, Actor, int, FixedClock], object]
 SERVICE_CALLS: dict[str, tuple[Action, Call]] = {
     "patient_record": (A.VIEW_RECORD, lambda u, a, p, c: records.patient_record(u, a, p, c)),
     "due_for_patient": (A.VIEW_DUE, lambda u, a, p, c: assignments.due_for_patient(u, a, p, c)),
+    "portal_home": (A.VIEW_DUE, lambda u, a, p, c: portal.portal_home(u, a, p, c)),
     "submit_response": (
         A.SUBMIT_RESPONSE,
         lambda u, a, p, c: responses.submit_response(

@@ -138,6 +138,11 @@ SERVICE_CALLS: dict[str, tuple[Action, Prep, Call]] = {
         _saved_plan,
         lambda c, a, _: plans.current_plan(c.uow, a, c.patient, c.clock),
     ),
+    "plan_view": (
+        A.VIEW_PLAN,
+        _saved_plan,
+        lambda c, a, _: plans.plan_view(c.uow, a, c.patient, c.clock),
+    ),
     "save_plan": (
         A.SAVE_PLAN,
         _none,

@@ -20,11 +20,12 @@ from attune.domain.plan import (
     Modality,
     PlanStatus,
     Target,
+    TargetStatus,
     TreatmentPlan,
 )
-from attune.services import levelofcare, plans
+from attune.services import levelofcare, plans, responses
 from attune.services.clock import FixedClock
-from factories import ClinicSetup, submitted_intake
+from factories import ClinicSetup, phq9, submitted_intake
 
 
 def _plan(today: date) -> TreatmentPlan:
@@ -168,3 +169,53 @@ def test_others_plans_look_like_no_plan(
         plans.save_plan(uow, setup.patient_actor(0), patient, _plan(clock.now().date()), clock)
     with pytest.raises(PermissionDenied):
         plans.current_plan(uow, setup.other_clinician_actor, patient, clock)
+
+
+def _events(uow: SqlUnitOfWork) -> list[tuple[str, str]]:
+    with uow:
+        return [(e.action, e.outcome) for e in uow.audit.in_order()]
+
+
+def test_the_plan_view_reads_plan_targets_and_versions_in_one_audited_read(
+    uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    patient = setup.patients[0].id
+    me = setup.patient_actor(0)
+    empty = plans.plan_view(uow, setup.clinician_actor, patient, clock)
+    assert (empty.plan, empty.goals, empty.history, empty.earlier) == (None, (), (), ())
+
+    today = clock.now().date()
+    saved = plans.save_plan(uow, setup.clinician_actor, patient, _plan(today), clock)
+    before = len(_events(uow))
+    view = plans.plan_view(uow, setup.clinician_actor, patient, clock)
+    # One read, one event: no record read on the side to work out the targets.
+    assert _events(uow)[before:] == [("view_plan", "allowed")]
+    assert view.plan == saved and view.history == (saved,) and view.earlier == ()
+    (goal,) = view.goals
+    assert goal.goal == saved.plan.goals[0]
+    assert goal.check.status is TargetStatus.NO_DATA and goal.check.latest is None
+
+    clock.advance(timedelta(days=1))
+    responses.submit_response(uow, me, patient, "phq9", phq9(14), clock)
+    (goal,) = plans.plan_view(uow, me, patient, clock).goals
+    assert goal.check.status is TargetStatus.NOT_YET
+    assert goal.check.latest is not None and goal.check.latest.value == 14
+    clock.advance(timedelta(days=14))
+    responses.submit_response(uow, me, patient, "phq9", phq9(6), clock)
+    (goal,) = plans.plan_view(uow, me, patient, clock).goals
+    assert goal.check.status is TargetStatus.MET
+    assert goal.check.latest is not None and goal.check.latest.value == 6
+    assert goal.check.met_since == clock.now()
+
+    agreed = plans.agree_plan(uow, setup.clinician_actor, saved.id, clock)
+    revised = plans.save_plan(
+        uow, setup.clinician_actor, patient, replace(_plan(today), description="Weekly."), clock
+    )
+    view = plans.plan_view(uow, setup.clinician_actor, patient, clock)
+    assert view.plan == revised and view.history == (agreed, revised)
+    assert view.earlier == (agreed,)
+
+    before = len(_events(uow))
+    with pytest.raises(PermissionDenied):
+        plans.plan_view(uow, setup.other_clinician_actor, patient, clock)
+    assert _events(uow)[before:] == [("view_plan", "denied")]

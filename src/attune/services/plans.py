@@ -12,6 +12,10 @@ from the newest intake (submitted first).
 
 Access: staff on the patient's care team save and agree; the patient reads, exports and
 acknowledges their own plan (only the patient can acknowledge it).
+
+:func:`plan_view` is what a plan page shows, read in one go (one ``view_plan`` event): the
+newest version, each goal with whether the patient's scores meet its target, and every
+version.
 """
 
 from __future__ import annotations
@@ -22,12 +26,16 @@ from datetime import datetime
 from attune.domain.errors import Conflict, NotFound
 from attune.domain.kap import screen
 from attune.domain.plan import (
+    Goal,
     PlanStatus,
+    TargetCheck,
     TreatmentPlan,
     acknowledge,
     agree,
+    check_target,
     from_dict,
     kap_summary,
+    measurements,
     require_valid,
     revise,
     to_dict,
@@ -36,7 +44,7 @@ from attune.fhir.careplan import to_careplan
 from attune.services.access import Action, open_patient, patient_action, refuse_missing
 from attune.services.actors import Actor
 from attune.services.clock import SYSTEM_CLOCK, Clock
-from attune.services.levelofcare import accepted_recommendation, intake_of
+from attune.services.levelofcare import accepted_recommendation, intake_of, stored_score
 from attune.services.ports import Patient, PlanRecord, UnitOfWork
 
 
@@ -88,6 +96,63 @@ def current_plan(
         record = uow.plans.latest_for_patient(patient.id)
         uow.commit()
     return stored_plan(record) if record is not None else None
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    """One goal of the plan and whether the patient's latest score meets its target."""
+
+    goal: Goal
+    check: TargetCheck
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A plan page's content: ``plan`` the newest version (None before the first is
+    saved), ``goals`` its goals in order with their target status as of today, and
+    ``history`` every version, oldest first (the newest last)."""
+
+    patient_id: int
+    plan: StoredPlan | None
+    goals: tuple[GoalStatus, ...]
+    history: tuple[StoredPlan, ...]
+
+    @property
+    def earlier(self) -> tuple[StoredPlan, ...]:
+        """The versions before the newest, newest first."""
+        return tuple(reversed(self.history[:-1]))
+
+
+def _goal_statuses(
+    uow: UnitOfWork, plan: TreatmentPlan, patient_id: int, clock: Clock
+) -> tuple[GoalStatus, ...]:
+    if not plan.goals:
+        return ()
+    wanted = {g.target.instrument_id for g in plan.goals}
+    scored = [
+        (r.submitted_at, stored_score(uow.instruments, r))
+        for r in reversed(uow.responses.for_patient(patient_id))  # oldest first
+        if r.instrument_id in wanted
+    ]
+    today = clock.now().date()
+    return tuple(
+        GoalStatus(g, check_target(g.target, measurements(g.target, scored), today))
+        for g in plan.goals
+    )
+
+
+def plan_view(
+    uow: UnitOfWork, actor: Actor, patient_id: int, clock: Clock = SYSTEM_CLOCK
+) -> PlanView:
+    """The newest plan with each goal's target status from the patient's scores, and
+    every version (one audited ``view_plan`` read)."""
+    with uow:
+        patient = open_patient(uow, actor, patient_id, Action.VIEW_PLAN, clock)
+        history = tuple(stored_plan(r) for r in uow.plans.for_patient(patient.id))
+        newest = history[-1] if history else None
+        goals = _goal_statuses(uow, newest.plan, patient.id, clock) if newest is not None else ()
+        uow.commit()
+    return PlanView(patient.id, newest, goals, history)
 
 
 def plan_history(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -31,14 +30,11 @@ from attune.domain.plan import (
     MODALITY_LABELS,
     Comparison,
     Goal,
-    Measurement,
     Modality,
     TargetCheck,
-    check_target,
 )
-from attune.services import plans, records
-from attune.services.plans import StoredPlan
-from attune.services.records import ResponseView
+from attune.services import plans
+from attune.services.plans import PlanView
 from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep, get_instruments
 from attune.web.errors import rerender_form_on_error
 from attune.web.pages import plan_form
@@ -59,39 +55,19 @@ class GoalView:
     check: TargetCheck
 
 
-def goal_views(
-    stored: StoredPlan | None,
-    responses: Sequence[ResponseView],
-    today: date,
-    request: Request,
-) -> list[GoalView]:
+def goal_views(view: PlanView, request: Request) -> list[GoalView]:
     """Each goal with its target in words and whether the latest score meets it."""
-    if stored is None:
-        return []
     library = get_instruments(request)
-    views = []
-    for goal in stored.plan.goals:
-        target = goal.target
-        series = []
-        for r in responses:
-            if r.instrument_id != target.instrument_id:
-                continue
-            value = r.total if target.subscale is None else r.subscales.get(target.subscale)
-            if value is not None:
-                series.append(Measurement(r.submitted_at, value))
-        views.append(
-            GoalView(
-                goal, plan_form.target_words(target, library), check_target(target, series, today)
-            )
-        )
-    return views
+    return [
+        GoalView(g.goal, plan_form.target_words(g.goal.target, library), g.check)
+        for g in view.goals
+    ]
 
 
 def _page(
     request: Request,
     patient_id: int,
-    stored: StoredPlan | None,
-    goals: list[GoalView],
+    view: PlanView,
     form: plan_form.PlanForm,
     *,
     errors: Sequence[tuple[str, str]] = (),
@@ -114,8 +90,9 @@ def _page(
         {
             "patient_id": patient_id,
             "here": "plan",
-            "stored": stored,
-            "goals": goals,
+            "stored": view.plan,
+            "earlier": view.earlier,
+            "goals": goal_views(view, request),
             "form": form,
             "rows": rows,
             "saved_rows": len(form.goals),
@@ -160,16 +137,12 @@ def clinic_plan(
 ) -> Response:
     if not actor.is_staff:
         return RedirectResponse("/portal/plan", status_code=303)
-    stored = plans.current_plan(uow, actor, patient_id, clock)
-    # The scores, to say which targets are met.
-    record = records.patient_record(uow, actor, patient_id, clock)
-    goals = goal_views(stored, record.responses, clock.now().date(), request)
-    form = plan_form.form_from_plan(stored.plan if stored else None)
+    view = plans.plan_view(uow, actor, patient_id, clock)
+    form = plan_form.form_from_plan(view.plan.plan if view.plan else None)
     return _page(
         request,
         patient_id,
-        stored,
-        goals,
+        view,
         form,
         extra_rows=max(0, min(more, 5)),
         notice=NOTICES.get(done, ""),
@@ -193,10 +166,8 @@ def clinic_save_plan(
         found = (
             error.errors if isinstance(error, FormErrors) else ((error.field or "", error.message),)
         )
-        stored = plans.current_plan(uow, actor, patient_id, clock)
-        record = records.patient_record(uow, actor, patient_id, clock)
-        goals = goal_views(stored, record.responses, clock.now().date(), request)
-        return _page(request, patient_id, stored, goals, posted, errors=found, status_code=status)
+        view = plans.plan_view(uow, actor, patient_id, clock)
+        return _page(request, patient_id, view, posted, errors=found, status_code=status)
 
     rerender_form_on_error(request, guarded(request, again))
     plans.save_plan(uow, actor, patient_id, plan_form.parse_plan(posted), clock)
@@ -247,14 +218,13 @@ def portal_plan(
 ) -> Response:
     if actor.is_staff or actor.patient_id is None:
         return RedirectResponse("/clinic", status_code=303)
-    stored = plans.current_plan(uow, actor, actor.patient_id, clock)
-    record = records.patient_record(uow, actor, actor.patient_id, clock)
+    view = plans.plan_view(uow, actor, actor.patient_id, clock)
     return render(
         request,
         "portal/plan.html",
         {
-            "stored": stored,
-            "goals": goal_views(stored, record.responses, clock.now().date(), request),
+            "stored": view.plan,
+            "goals": goal_views(view, request),
             "modality_labels": MODALITY_LABELS,
             "level_labels": LEVEL_LABELS,
             "status_class": STATUS_CLASS,

@@ -17,8 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from attune.domain.errors import DomainError, NotFound, ValidationError
 from attune.domain.instruments import Instrument, InstrumentLibrary
-from attune.services import assignments, records, responses
-from attune.services import intake as intakes
+from attune.services import assignments, portal, records, responses
 from attune.services.actors import Actor
 from attune.services.assignments import DueInstrument
 from attune.services.responses import CRISIS_FLAG
@@ -70,13 +69,12 @@ def home(request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep) -> Res
     patient_id = _patient_id(actor)
     if patient_id is None:
         return RedirectResponse("/clinic", status_code=303)
-    due = assignments.due_for_patient(uow, actor, patient_id, clock)
+    start = portal.portal_home(uow, actor, patient_id, clock)
     # The intake waiting for the patient, if any, is shown above the questionnaires.
-    intake = intakes.current_intake(uow, actor, patient_id, clock)
     return render(
         request,
         "portal/home.html",
-        {"due": [_card(get_instruments(request), d) for d in due], "intake": intake},
+        {"due": [_card(get_instruments(request), d) for d in start.due], "intake": start.intake},
     )
 
 

@@ -13,6 +13,7 @@
     ├── PermissionDenied              the user may not do this
     ├── AuthenticationFailed          wrong credentials or an ended session (generic message)
     └── Conflict                      the request clashes with the current state
+        └── StepRefused               a KAP course step that is unsafe or out of order
 
 The web layer maps each branch to one HTTP status (web/errors.py); the CLI prints the
 message and exits non-zero.
@@ -85,3 +86,15 @@ class AuthenticationFailed(DomainError):
 
 class Conflict(DomainError):
     """The request clashes with the current state of a record."""
+
+
+class StepRefused(Conflict):
+    """A KAP course step that is unsafe or out of order. ``reasons`` lists every reason
+    in plain words; the message gives the first (or all of them, when several)."""
+
+    def __init__(self, reasons: tuple[str, ...], *, field: str | None = None) -> None:
+        if not reasons:
+            raise ValueError("StepRefused needs at least one reason")
+        message = reasons[0] if len(reasons) == 1 else " ".join(reasons)
+        super().__init__(message, field=field)
+        self.reasons = reasons

@@ -151,6 +151,20 @@ def sign_off(
     )
 
 
+def signoff_problems(result: Eligibility, s: SignOff) -> tuple[str, ...]:
+    """Why ``s`` is not a valid sign-off on ``result`` (empty when it is). Used when a
+    sign-off arrives from elsewhere, e.g. storage, before it may permit dosing."""
+    problems = [] if s.is_for(result) else ["This sign-off was given on a different result."]
+    if s.program != result.program or s.outcome is not result.outcome:
+        problems.append("This sign-off does not match the result's program and outcome.")
+    if s.signed_at.utcoffset() is None or s.signed_at < result.assessed_at:
+        problems.append("A sign-off must be timezone-aware and after the check it signs.")
+    problems += [
+        m for _, m in _decision_problems(result, s.decision, s.note, s.overridden, s.rationale)
+    ]
+    return tuple(problems)
+
+
 def signoff_to_dict(s: SignOff) -> dict[str, object]:
     return {
         "prescriber_user_id": s.prescriber_user_id,

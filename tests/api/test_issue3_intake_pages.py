@@ -116,6 +116,57 @@ def test_saving_a_section_moves_on_and_counts_it_done(
     assert 'name="withdrawal.seizures" value="no" checked' in again
 
 
+def test_the_none_box_is_an_answer_and_an_untouched_list_is_not(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    browser_login(client, setup.email("patient0"))
+    url = f"/portal/intake/{intake_id}/situation"
+    page = _text(client.get(url).text)
+    assert "Who supports you? (tick all that apply)" in page
+    assert "leave all empty" not in page
+    assert "No one at the moment" in page and "None of these" in page
+    base = {
+        "csrf_token": cookie_csrf(client),
+        "situation.stable_housing": "yes",
+        "situation.lives_alone": "yes",
+        "situation.lives_with_someone_who_uses": "no",
+        "action": "save",
+    }
+    # "No one at the moment" ticked, nothing ticked for the pressures.
+    saved = client.post(url, data={**base, "situation.supports": "none-of-these"})
+    assert saved.status_code == 303
+    view = intake_service.current_intake(uow, setup.clinician_actor, setup.patients[0].id, clock)
+    assert view is not None
+    assert view.intake.situation.supports == frozenset()  # answered: no one
+    assert view.intake.situation.pressures is None  # not answered yet
+    assert "situation" not in view.sections_done
+    again = client.get(url).text
+    assert 'name="situation.supports" value="none-of-these" checked' in again
+    assert 'name="situation.pressures" value="none-of-these" checked' not in again
+
+    both = client.post(
+        url,
+        data={
+            **base,
+            "situation.supports": "none-of-these",
+            "situation.pressures": "none-of-these",
+        },
+    )
+    assert both.status_code == 303
+    view = intake_service.current_intake(uow, setup.clinician_actor, setup.patients[0].id, clock)
+    assert view is not None and "situation" in view.sections_done
+    assert view.intake.situation.pressures == frozenset()
+    clash = client.post(url, data={**base, "situation.supports": ["none-of-these", "friends"]})
+    assert clash.status_code == 422
+    assert "You ticked &#39;No one at the moment&#39; and also some answers" in clash.text
+    # The clinician reads the answer in the same words.
+    client.cookies.clear()
+    browser_login(client, setup.email("clinician"))
+    read = _text(client.get(f"/clinic/patients/{setup.patients[0].id}/intake").text)
+    assert "Who supports you? (tick all that apply) No one at the moment" in read
+
+
 def test_add_another_saves_and_shows_one_more_row(
     client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
 ) -> None:

@@ -149,3 +149,19 @@ def test_a_question_is_found_by_its_field() -> None:
 def test_the_battery_reads_from_named_addictions_only() -> None:
     dated = Addiction(AddictionType.ALCOHOL, last_use=date(2025, 1, 1))
     assert [e.instrument_id for e in default_battery([dated])][1] == "audit"
+
+
+def test_a_required_tick_list_offers_a_none_box_in_its_own_words() -> None:
+    for section in SECTIONS:
+        for q in section.questions:
+            required_list = q.answer is AnswerType.CHOICES and not q.optional
+            assert q.has_none_choice is required_list, q.field
+            # Every "none" box is worded, and only those questions have one.
+            assert bool(q.none_label.strip()) is required_list, q.field
+            if required_list:
+                # The question says to tick the box, never to leave the list empty.
+                assert "empty" not in q.text.lower() and "leave" not in q.text.lower()
+                assert f"'{q.none_label}'" in q.help, q.field
+    assert question("situation.supports").none_label == "No one at the moment"
+    assert question("situation.pressures").none_label == "None of these"
+    assert not question("medications.items[].classes").has_none_choice

@@ -26,7 +26,9 @@ from attune.domain.intake import (
     TreatmentHistory,
     TreatmentKind,
     TreatmentOutcome,
+    from_dict,
     require_valid,
+    to_dict,
     validate,
 )
 
@@ -394,3 +396,16 @@ def test_age_counts_whole_years_up_to_the_last_birthday() -> None:
     assert Respondent(today=TODAY, date_of_birth=date(1985, 6, 1)).age == 39
     assert Respondent(today=TODAY, date_of_birth=date(1985, 3, 1)).age == 40
     assert Respondent(today=TODAY).age is None
+
+
+@pytest.mark.parametrize("name", ["supports", "pressures"])
+def test_none_ticked_is_an_answer_and_nothing_ticked_is_not(name: str) -> None:
+    nobody = replace(BASE, situation=replace(BASE.situation, **{name: frozenset()}))
+    untouched = replace(BASE, situation=replace(BASE.situation, **{name: None}))
+    assert validate(nobody, WOMAN_40) == ()
+    assert fields(untouched) == [f"situation.{name}"]
+    # Stored apart: "none" as an empty list, "not answered" as null.
+    assert to_dict(nobody)["situation"][name] == []  # type: ignore[index]
+    assert to_dict(untouched)["situation"][name] is None  # type: ignore[index]
+    assert from_dict(to_dict(nobody)) == nobody
+    assert from_dict(to_dict(untouched)) == untouched

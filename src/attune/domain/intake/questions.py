@@ -3,6 +3,11 @@
 Each :class:`Question` names the field path its answer is stored under and validated
 by (``[]`` marks a repeating group: ``addictions[].days_per_week``), the text shown to
 the patient, the kind of answer, the choices where there are some, and when it is shown.
+
+A required tick-all-that-apply question has a ``none_label``: the wording of the one box
+that answers "none of these". Ticking it is an answer, stored as an empty list (no one
+supports me, nothing presses on me); ticking nothing leaves the question unanswered
+(``None``), so an untouched list is never mistaken for "none".
 """
 
 from __future__ import annotations
@@ -51,6 +56,14 @@ class Question:
     #: A plain description of when the question is shown; "" = always.
     shown_when: str = ""
     optional: bool = False
+    #: For a required tick-all-that-apply question: the box that answers "none" (stored
+    #: as an empty list); "" for every other question.
+    none_label: str = ""
+
+    @property
+    def has_none_choice(self) -> bool:
+        """True when the question offers a "none" box (see the module docstring)."""
+        return self.answer is AnswerType.CHOICES and not self.optional
 
 
 @dataclass(frozen=True)
@@ -274,9 +287,12 @@ SECTIONS: tuple[Section, ...] = (
             ),
             Question(
                 "situation.supports",
-                "Who supports you? (tick all that apply; leave all empty if no one)",
+                "Who supports you? (tick all that apply)",
                 AnswerType.CHOICES,
                 choices(Support),
+                help="If there is no one at the moment, tick 'No one at the moment'. That is "
+                "useful for us to know too.",
+                none_label="No one at the moment",
             ),
             Question(
                 "situation.support_detail", "Anything to add?", AnswerType.TEXT, optional=True
@@ -286,6 +302,8 @@ SECTIONS: tuple[Section, ...] = (
                 "What is putting pressure on you right now? (tick all that apply)",
                 AnswerType.CHOICES,
                 choices(Pressure),
+                help="If nothing is, tick 'None of these'.",
+                none_label="None of these",
             ),
             Question(
                 "situation.pressure_detail", "Anything to add?", AnswerType.TEXT, optional=True

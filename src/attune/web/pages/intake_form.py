@@ -272,8 +272,13 @@ def _choice_values(q: Question) -> set[str]:
 
 
 def has_none_choice(q: Question) -> bool:
-    """A required tick-all-that-apply question gets a "none of these" box."""
-    return q.answer is AnswerType.CHOICES and not q.optional
+    """A required tick-all-that-apply question gets a "none" box (its ``none_label``)."""
+    return q.has_none_choice
+
+
+def none_label(q: Question) -> str:
+    """The wording of a question's "none" box."""
+    return q.none_label or "None of these"
 
 
 def _parse(q: Question, values: list[str]) -> tuple[object, str | None]:
@@ -287,7 +292,7 @@ def _parse(q: Question, values: list[str]) -> tuple[object, str | None]:
         if any(v not in allowed for v in chosen):
             return None, "Please tick only the answers offered."
         if none_ticked and chosen:
-            return None, "You ticked 'none of these' and also some answers. Please untick one."
+            return None, f"You ticked '{none_label(q)}' and also some answers. Please untick one."
         if has_none_choice(q) and not none_ticked and not chosen:
             return None, None  # not answered yet
         return sorted(dict.fromkeys(chosen)), None
@@ -534,7 +539,7 @@ def _answer_text(q: Question, value: object) -> tuple[str, bool]:
     labels = {c.value: c.label for c in q.choices}
     if value is None or value == "" or value == []:
         if q.answer is AnswerType.CHOICES and value == []:
-            return "None ticked", False
+            return (none_label(q) if has_none_choice(q) else "None ticked"), False
         if q.optional or q.shown_when:
             # Optional, or asked only after a particular answer: nothing is missing.
             return "—", False

@@ -44,6 +44,7 @@ from attune.domain.kap.eligibility import (
     BloodPressure,
     Eligibility,
     EligibilityInputs,
+    Outcome,
     assess,
 )
 from attune.domain.kap.program import (
@@ -197,6 +198,18 @@ def test_a_forged_approval_of_a_not_eligible_result_is_refused() -> None:
     forged = SignOff(3, T0 + H, Decision.APPROVE, "", result.digest, IN_OFFICE, result.outcome)
     reasons = refused(start(IN_OFFICE, T0), EligibilitySignedOff(result, forged))
     assert any("cannot make it eligible" in r for r in reasons)
+
+
+def test_a_result_altered_after_its_digest_is_refused() -> None:
+    result = eligibility(
+        IN_OFFICE, replace(CLEAR, medical=replace(CLEAR.medical, pregnancy=Pregnancy.YES))
+    )
+    decline = approval(result, decision=Decision.DECLINE)
+    # Claiming "eligible" for the same digest, or dropping its reasons, is caught.
+    for altered in (replace(result, outcome=Outcome.ELIGIBLE), replace(result, reasons=())):
+        forged = replace(decline, decision=Decision.APPROVE, outcome=altered.outcome)
+        reasons = refused(start(IN_OFFICE, T0), EligibilitySignedOff(altered, forged))
+        assert "does not match its digest" in " ".join(reasons)
 
 
 def test_withdrawn_consent_blocks_until_consent_is_recorded_again() -> None:

@@ -25,7 +25,9 @@ from datetime import datetime
 from enum import Enum
 
 from attune.domain.errors import FormErrors, ValidationError
+from attune.domain.kap.eligibility import outcome_of
 from attune.domain.kap.eligibility_model import Eligibility, Outcome
+from attune.domain.kap.eligibility_store import digest_of
 from attune.domain.kap.program import Program, program
 
 MIN_RATIONALE = 40
@@ -155,6 +157,8 @@ def signoff_problems(result: Eligibility, s: SignOff) -> tuple[str, ...]:
     """Why ``s`` is not a valid sign-off on ``result`` (empty when it is). Used when a
     sign-off arrives from elsewhere, e.g. storage, before it may permit dosing."""
     problems = [] if s.is_for(result) else ["This sign-off was given on a different result."]
+    if digest_of(result) != result.digest or outcome_of(result.reasons) is not result.outcome:
+        problems.append("The eligibility result does not match its digest or its reasons.")
     if s.program != result.program or s.outcome is not result.outcome:
         problems.append("This sign-off does not match the result's program and outcome.")
     if s.signed_at.utcoffset() is None or s.signed_at < result.assessed_at:

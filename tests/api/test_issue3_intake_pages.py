@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 
-from web_helpers import TestClient, browser_login, cookie_csrf
+from web_helpers import TestClient, bearer, browser_login, cookie_csrf, session_token
 
 from attune.domain.intake import SECTIONS
 from attune.services import assignments
@@ -18,6 +19,49 @@ from factories import ClinicSetup, complete_intake, fill_intake
 
 def _text(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+class FormControls(HTMLParser):
+    """What a browser would send for the page's form, left as it is: filled inputs,
+    ticked boxes, chosen options and text areas, in page order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "input" and name and a.get("type") not in ("submit", "button"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.sent.append((name, a.get("value", "")))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.sent.append((self._select, a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea, self._text = name, ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.sent.append((self._textarea, self._text))
+            self._textarea = None
+
+
+def _as_sent(html: str) -> list[tuple[str, str]]:
+    controls = FormControls()
+    controls.feed(html)
+    return controls.sent
 
 
 def _open(uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock) -> int:
@@ -165,6 +209,43 @@ def test_the_none_box_is_an_answer_and_an_untouched_list_is_not(
     browser_login(client, setup.email("clinician"))
     read = _text(client.get(f"/clinic/patients/{setup.patients[0].id}/intake").text)
     assert "Who supports you? (tick all that apply) No one at the moment" in read
+
+
+def test_a_portal_save_keeps_what_the_api_stored_about_earlier_help(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    intake_id = _open(uow, setup, clock)
+    me = bearer(session_token(uow, clock, setup.email("patient0")))
+    earlier = {
+        "had_treatment": True,
+        "items": [
+            {"kind": "counselling", "outcome": "helped", "year": 2019, "detail": "At my GP's"},
+            {"kind": "peer_support", "outcome": "ongoing", "year": None, "detail": ""},
+        ],
+    }
+    stored = client.put(
+        f"/api/v1/intakes/{intake_id}/sections/treatment", json={"answers": earlier}, headers=me
+    )
+    assert stored.status_code == 200, stored.text
+    browser_login(client, setup.email("patient0"))
+    url = f"/portal/intake/{intake_id}/treatment"
+    page = client.get(url).text
+    assert "Anything you want us to know about it?" in page
+    sent = _as_sent(page)
+    assert ("treatment.items[0].detail", "At my GP's") in sent
+    # The patient changes nothing and saves the section again.
+    form: dict[str, list[str]] = {}
+    for name, value in sent:
+        form.setdefault(name, []).append(value)
+    saved = client.post(url, data={**form, "action": "save"})
+    assert saved.status_code == 303, saved.text
+    view = intake_service.current_intake(uow, setup.clinician_actor, setup.patients[0].id, clock)
+    assert view is not None
+    items = view.intake.treatment.items
+    assert [(i.kind.value, i.detail) for i in items] == [
+        ("counselling", "At my GP's"),
+        ("peer_support", ""),
+    ]
 
 
 def test_add_another_saves_and_shows_one_more_row(

@@ -14,11 +14,18 @@ from attune.domain.intake import (
     Addiction,
     AddictionType,
     AnswerType,
+    Intake,
     Kind,
+    Medication,
+    Medications,
+    PreviousTreatment,
+    TreatmentHistory,
+    TreatmentKind,
     choices,
     default_battery,
     label,
     question,
+    to_dict,
 )
 from attune.domain.intake import model as intake_model
 
@@ -165,3 +172,30 @@ def test_a_required_tick_list_offers_a_none_box_in_its_own_words() -> None:
     assert question("situation.supports").none_label == "No one at the moment"
     assert question("situation.pressures").none_label == "None of these"
     assert not question("medications.items[].classes").has_none_choice
+
+
+def _stored_paths(value: object, path: str = "") -> set[str]:
+    """Every answer's path in the stored form, ``[]`` for a list of entries."""
+    if isinstance(value, dict):
+        return {
+            p
+            for key, inner in value.items()
+            for p in _stored_paths(inner, f"{path}.{key}" if path else key)
+        }
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return {p for inner in value for p in _stored_paths(inner, f"{path}[]")}
+    return {path}
+
+
+def test_every_stored_answer_is_asked_so_a_form_save_keeps_it() -> None:
+    # One entry in each list, so the entries' own answers are counted too.
+    everything = Intake(
+        addictions=(Addiction(AddictionType.ALCOHOL),),
+        medications=Medications(True, (Medication("Diazepam"),)),
+        treatment=TreatmentHistory(True, (PreviousTreatment(TreatmentKind.COUNSELLING),)),
+    )
+    stored = _stored_paths(to_dict(everything)) - {"format"}
+    asked = {q.field for s in SECTIONS for q in s.questions}
+    assert stored == asked
+    detail = question("treatment.items[].detail")
+    assert detail.optional and detail.answer is AnswerType.TEXT

@@ -62,7 +62,15 @@ def _variants() -> list[Intake]:
             ),
             treatment=TreatmentHistory(
                 True,
-                (PreviousTreatment(TreatmentKind.COUNSELLING, TreatmentOutcome.HELPED, 2019),),
+                (
+                    PreviousTreatment(
+                        TreatmentKind.COUNSELLING,
+                        TreatmentOutcome.HELPED,
+                        2019,
+                        detail="Weekly sessions at the surgery",
+                    ),
+                    PreviousTreatment(TreatmentKind.PEER_SUPPORT),
+                ),
             ),
         ),
     ]

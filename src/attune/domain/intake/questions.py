@@ -341,6 +341,14 @@ SECTIONS: tuple[Section, ...] = (
                 shown_when="treatment.had_treatment is yes",
                 optional=True,
             ),
+            Question(
+                "treatment.items[].detail",
+                "Anything you want us to know about it?",
+                AnswerType.TEXT,
+                help="For example where it was, or what helped and what did not.",
+                shown_when="treatment.had_treatment is yes",
+                optional=True,
+            ),
         ),
     ),
     Section(

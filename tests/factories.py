@@ -37,6 +37,9 @@ Intake helpers (issue 3), for service, web and browser tests alike:
 * ``submitted_intake(uow, setup, clock, patient=0, intake=None)`` opens an intake as the
   patient's clinician, fills it in as the patient and submits it as the patient, so the
   battery is assigned and the first level-of-care recommendation waits for review.
+
+Ledger (issue 4): ``receive_stock(uow, setup, clock, lot="K-1", mg="500", mg_per_ml="50")``
+records a receipt as the admin (supplier DEA number :data:`LEDGER_DEA`).
 """
 
 from __future__ import annotations
@@ -68,9 +71,10 @@ from attune.domain.intake import (
 )
 from attune.domain.intake import to_dict as intake_to_dict
 from attune.services import intake as intake_service
-from attune.services import users
+from attune.services import ledger, users
 from attune.services.actors import Actor, Role
 from attune.services.clock import Clock
+from attune.services.ledger_common import EntryView
 from attune.services.ports import UnitOfWork
 from attune.services.users import ClinicInfo, PatientInfo, UserInfo
 
@@ -261,3 +265,32 @@ def submitted_intake(
     me = setup.patient_actor(patient)
     fill_intake(uow, me, opened.id, clock, intake)
     return intake_service.submit_intake(uow, me, opened.id, clock)
+
+
+# --- the controlled-substance ledger (issue 4) ------------------------------------------
+
+#: A DEA number whose check digit is right (the example in docs/kap.md).
+LEDGER_DEA = "AP5836727"
+
+
+def receive_stock(
+    uow: UnitOfWork,
+    setup: ClinicSetup,
+    clock: Clock,
+    *,
+    lot: str = "K-1",
+    mg: str = "500",
+    mg_per_ml: str | None = "50",
+) -> EntryView:
+    """Record a receipt of ``mg`` of ketamine 50 mg/mL into ``lot`` as the clinic admin."""
+    return ledger.record_receipt(
+        uow,
+        setup.admin_actor,
+        lot=lot,
+        description="Ketamine HCl 50 mg/mL, 10 mL vial",
+        supplier="Valley Pharmacy Supply",
+        supplier_dea=LEDGER_DEA,
+        quantity=mg,
+        mg_per_ml=mg_per_ml,
+        clock=clock,
+    )

@@ -16,9 +16,16 @@ from attune.services.actors import Actor
 from attune.services.clock import FixedClock
 from attune.services.ledger_common import EntryView
 from attune.services.ports import AuditEvent
-from factories import FAST_HASHER, PASSWORD, ClinicSetup, make_clinic
+from factories import (
+    FAST_HASHER,
+    LEDGER_DEA,
+    PASSWORD,
+    ClinicSetup,
+    make_clinic,
+    receive_stock,
+)
 
-DEA = "AP5836727"
+DEA = LEDGER_DEA
 
 
 def receive(
@@ -30,17 +37,7 @@ def receive(
     mg: str = "500",
     mg_per_ml: str | None = "50",
 ) -> EntryView:
-    return ledger.record_receipt(
-        uow,
-        setup.admin_actor,
-        lot=lot,
-        description="Ketamine HCl 50 mg/mL, 10 mL vial",
-        supplier="Valley Pharmacy Supply",
-        supplier_dea=DEA,
-        quantity=mg,
-        mg_per_ml=mg_per_ml,
-        clock=clock,
-    )
+    return receive_stock(uow, setup, clock, lot=lot, mg=mg, mg_per_ml=mg_per_ml)
 
 
 def use(
@@ -472,3 +469,28 @@ def test_the_recorded_time_never_goes_back(
     clock.advance(timedelta(minutes=-30))  # another app server's clock is behind
     second = use(uow, setup.clinician_actor, first.entry.lot_id, clock, "1")
     assert second.entry.at == first.entry.at
+
+
+def test_a_negative_amount_is_a_form_error_not_a_way_round_the_signs(
+    uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    with pytest.raises(FormErrors) as receipt:
+        receive(uow, setup, clock, mg="-100")
+    assert dict(receipt.value.errors) == {"quantity": "The quantity must be more than 0."}
+    lot = receive(uow, setup, clock, mg="10").entry.lot_id
+    with pytest.raises(FormErrors) as dispense:
+        use(uow, setup.clinician_actor, lot, clock, "-50")
+    assert dict(dispense.value.errors) == {"quantity": "The quantity must be more than 0."}
+    with pytest.raises(FormErrors) as waste:
+        ledger.record_waste(
+            uow,
+            setup.clinician_actor,
+            lot_id=lot,
+            quantity="-5",
+            reason="Spilled",
+            witness_id=setup.other_clinician.id,
+            witness_password=PASSWORD,
+            clock=clock,
+        )
+    assert dict(waste.value.errors) == {"quantity": "The quantity must be more than 0."}
+    assert balance(uow, lot) == 10_000

@@ -168,7 +168,8 @@ class _Draft:
 
     kind: EntryKind
     lot: str
-    change_ug: int
+    #: As entered: positive for every kind but a correction, whose sign is its direction.
+    quantity_ug: int
     occurred_on: date
     description: str = ""
     supplier: str = ""
@@ -178,6 +179,10 @@ class _Draft:
     witness_id: int | None = None
     corrects: int | None = None
     reason: str = ""
+
+    @property
+    def change_ug(self) -> int:
+        return self.quantity_ug * (self.kind.sign or 1)
 
 
 #: The domain's field names as the forms and the API call them.
@@ -225,9 +230,7 @@ class _Write:
             id=str(self.number),
             kind=draft.kind,
             lot=draft.lot,
-            quantity_ug=(
-                draft.change_ug if draft.kind is EntryKind.CORRECTION else abs(draft.change_ug)
-            ),
+            quantity_ug=draft.quantity_ug,
             at=self.at,
             recorded_by=f"user {self.actor.user_id}",
             supplier=draft.supplier,
@@ -378,7 +381,7 @@ def record_use(
             draft = _Draft(
                 chosen,
                 lot.lot,
-                -ug if ug is not None else -1,
+                ug if ug is not None else 1,
                 day or write.at.date(),
                 patient_id=patient_id,
                 session_ref=_words(session_ref),
@@ -439,7 +442,7 @@ def record_waste(
             draft = _Draft(
                 EntryKind.WASTE,
                 lot.lot,
-                -ug if ug is not None else -1,
+                ug if ug is not None else 1,
                 day or write.at.date(),
                 witness_id=witness_id,
                 reason=reason.strip(),

@@ -16,6 +16,8 @@ Counts are for any staff member; an inventory is for an admin.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +25,13 @@ from decimal import Decimal
 
 from attune.domain.errors import NotFound, PermissionDenied
 from attune.domain.kap import checks
-from attune.domain.kap.ledger import EntryKind, LedgerEntry, LedgerState, dea_problem
+from attune.domain.kap.ledger import (
+    UG_PER_MG,
+    EntryKind,
+    LedgerEntry,
+    LedgerState,
+    dea_problem,
+)
 from attune.domain.kap.ledger_reports import (
     CountLine,
     CountStatus,
@@ -139,6 +147,9 @@ def record_count(
             amounts: dict[str, int] = {}
             for raw_lot, value in counts.items():
                 lot = clean_lot(raw_lot)
+                if not lot:
+                    problems.add(f"counts.{raw_lot}", "Enter the lot number of what you counted.")
+                    continue
                 if problem := checks.text_problem(lot, 40):
                     problems.add(f"counts.{raw_lot}", f"Lot number: {problem}")
                     continue
@@ -298,3 +309,33 @@ def inventory_view(uow: UnitOfWork, actor: Actor, inventory_id: int) -> Inventor
         if record is None or record.clinic_id != actor.clinic_id:
             raise _no_such("inventory", inventory_id)
         return _inventory_view(uow, actor, record)
+
+
+#: A cell a spreadsheet would read as a formula starts with one of these.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def inventory_csv(view: InventoryView) -> str:
+    """The inventory as CSV: one row per lot, with the registration number, the time and
+    whether it was taken at the opening or the close of business on every row. Balances
+    in mg as exact decimals; text that a spreadsheet would run as a formula is quoted."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["registrant_dea", "as_of_utc", "taken_at", "lot", "description", "balance_mg"])
+    report = view.report
+    for line in report.lines:
+        writer.writerow(
+            [
+                report.registrant_dea,
+                report.as_of.isoformat(),
+                report.taken_at.value,
+                _cell(line.lot),
+                _cell(line.description),
+                checks.plain_decimal(Decimal(line.balance_ug) / UG_PER_MG),
+            ]
+        )
+    return out.getvalue()

@@ -24,7 +24,7 @@ SECOND_LINE_COLOUR = "#6a4c93"
 CAUTION_COLOUR = "#8a4b08"
 URGENT_COLOUR = "#9b2c1f"
 #: Room on the right for the threshold labels ("Urgent above 180" at 11px).
-LABEL_MARGIN = 132
+LABEL_MARGIN = 160
 #: The least vertical room between two threshold labels, in px.
 LABEL_GAP = 13
 

@@ -77,9 +77,9 @@ def test_the_svg_is_well_formed_and_labelled_for_screen_readers() -> None:
 
 def test_readings_are_placed_by_time_and_value() -> None:
     svg = timeline_chart(bp_panel(200, 40, 120), width=640, height=260)
-    # Plot area: x from 52 to 640 - 132, y from 34 to 260 - 46.
+    # Plot area: x from 52 to 640 - 160, y from 34 to 260 - 46.
     circles = [c for c in parse(svg).iter() if c.tag == "circle"]
-    assert [float(c.get("cx", "nan")) for c in circles] == [52, 280, 508]
+    assert [float(c.get("cx", "nan")) for c in circles] == [52, 266, 480]
     assert [float(c.get("cy", "nan")) for c in circles] == [34, 214, 124]
 
 

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from attune.web.api import clinic, cycle, instruments, intake, levelofcare, plans, portal, session
+from attune.web.api import (
+    clinic,
+    cycle,
+    instruments,
+    intake,
+    ledger,
+    levelofcare,
+    plans,
+    portal,
+    session,
+)
 from attune.web.api.schemas import ErrorOut
 from attune.web.csrf import require_csrf
 
@@ -35,6 +45,7 @@ def router() -> APIRouter:
     protected.include_router(intake.router)
     protected.include_router(levelofcare.router)
     protected.include_router(plans.router)
+    protected.include_router(ledger.router)
     protected.include_router(cycle.router)
     api.include_router(protected)
     return api

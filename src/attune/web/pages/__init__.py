@@ -9,7 +9,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from attune.web.csrf import require_csrf
-from attune.web.pages import auth, clinic, cycle, intake, levelofcare, plan, portal, profiles
+from attune.web.pages import (
+    auth,
+    clinic,
+    cycle,
+    intake,
+    ledger,
+    ledger_reports,
+    levelofcare,
+    plan,
+    portal,
+    profiles,
+)
 
 
 def router() -> APIRouter:
@@ -22,4 +33,6 @@ def router() -> APIRouter:
     pages.include_router(profiles.router)
     pages.include_router(cycle.router)
     pages.include_router(plan.router)
+    pages.include_router(ledger.router)
+    pages.include_router(ledger_reports.router)
     return pages

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends
 from attune.web.csrf import require_csrf
 from attune.web.pages import (
     auth,
+    breathwork,
     clinic,
     cycle,
     intake,
@@ -27,6 +28,7 @@ def router() -> APIRouter:
     pages = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)
     pages.include_router(auth.router)
     pages.include_router(portal.router)
+    pages.include_router(breathwork.router)
     pages.include_router(clinic.router)
     pages.include_router(intake.router)
     pages.include_router(levelofcare.router)

@@ -14,6 +14,7 @@ from attune.web.api import (
     cycle,
     instruments,
     intake,
+    kap_portal,
     ledger,
     levelofcare,
     plans,
@@ -47,5 +48,6 @@ def router() -> APIRouter:
     protected.include_router(plans.router)
     protected.include_router(ledger.router)
     protected.include_router(cycle.router)
+    protected.include_router(kap_portal.router)
     api.include_router(protected)
     return api

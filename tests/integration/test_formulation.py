@@ -97,9 +97,13 @@ def test_nobody_signs_for_the_other_side(
         save_formulation(
             uow, setup.patient_actor(0), patient, FIRST, clock, author_role=AuthorRole.CLINICIAN
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"^A clinician cannot save a version as written"):
         save_formulation(
             uow, setup.clinician_actor, patient, FIRST, clock, author_role=AuthorRole.PATIENT
+        )
+    with pytest.raises(PermissionDenied, match=r"^An admin cannot save a version as written by"):
+        save_formulation(
+            uow, setup.admin_actor, patient, FIRST, clock, author_role=AuthorRole.PATIENT
         )
     assert formulation_history(uow, setup.clinician_actor, patient, clock) == ()
 

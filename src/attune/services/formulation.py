@@ -19,6 +19,7 @@ from attune.domain.formulation import (
     next_version,
     to_dict,
 )
+from attune.domain.wording import with_article
 from attune.services.access import Action, open_patient, patient_action
 from attune.services.actors import Actor, Role
 from attune.services.clock import SYSTEM_CLOCK, Clock
@@ -43,7 +44,8 @@ def _role(actor: Actor, asked: AuthorRole | None) -> AuthorRole:
     if asked is None or asked is own or asked is AuthorRole.TOGETHER:
         return asked or own
     raise PermissionDenied(
-        f"A {actor.role} cannot save a version as written by the {asked.value}.",
+        f"{with_article(str(actor.role), capital=True)} cannot save a version as written by "
+        f"the {asked.value}.",
         field="author_role",
     )
 

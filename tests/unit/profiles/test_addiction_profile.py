@@ -174,3 +174,13 @@ def test_a_score_filed_under_the_wrong_instrument_is_refused() -> None:
     with pytest.raises(ValidationError) as err:
         addiction_profile(Intake(addictions=()), {"pgsi": scored("bsmas", [1] * 6)})
     assert err.value.field == "pgsi"
+
+
+def test_a_score_filed_under_another_instrument_is_named_with_the_right_article() -> None:
+    audit = scored("audit", [0] * 10)
+    with pytest.raises(ValidationError, match="filed under 'phq9' is an audit score") as err:
+        addiction_profile(Intake(addictions=()), {"phq9": audit})
+    assert err.value.field == "phq9"
+    phq = scored("phq9", [0] * 9)
+    with pytest.raises(ValidationError, match="filed under 'audit' is a phq9 score"):
+        addiction_profile(Intake(addictions=()), {"audit": phq})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,6 +59,24 @@ def test_each_quadrant_gets_its_region_texts_in_both_registers(
     assert "not a diagnosis" in profile.patient.style_aid
     assert f"{clinical_name} prototype" in profile.clinician.style_aid
     assert "not a classification" in profile.clinician.style_aid
+
+
+@pytest.mark.parametrize(
+    ("anxiety", "avoidance", "phrase"),
+    [
+        (2.0, 2.0, "what is often called a secure pattern"),
+        (6.0, 2.0, "what is often called an anxious-preoccupied pattern"),
+        (2.0, 6.0, "what is often called a dismissive-avoidant pattern"),
+        (6.0, 6.0, "what is often called a fearful-avoidant pattern"),
+    ],
+)
+def test_the_aid_puts_a_or_an_by_the_name_that_follows(
+    anxiety: float, avoidance: float, phrase: str
+) -> None:
+    text = _all_patient_text(anxiety, avoidance)
+    assert phrase in profile_from_dimensions(anxiety, avoidance).patient.style_aid
+    # Nowhere in the patient's texts does "a" stand before a vowel.
+    assert re.search(r"\b[Aa] [aeiou]", text) is None, text
 
 
 @pytest.mark.parametrize(
@@ -148,7 +168,7 @@ def test_patient_words_never_label_the_person(anxiety: float, avoidance: float) 
     for name in ("anxious-preoccupied", "dismissive-avoidant", "fearful-avoidant"):
         # A style name only ever appears inside the "tend to resemble" sentence.
         if name in text:
-            assert "tend to resemble what is often called a " + name in text
+            assert re.search(r"tend to resemble what is often called an? " + name, text)
 
 
 def test_out_of_range_scores_are_refused_naming_the_dimension() -> None:

@@ -28,6 +28,7 @@ from enum import Enum
 from attune.domain.errors import ValidationError
 from attune.domain.instruments import Instrument, InstrumentLibrary, Score, builtin_library
 from attune.domain.intake import Addiction, AddictionType, Intake, Kind
+from attune.domain.wording import with_article
 
 _DRUGS = (
     AddictionType.OPIOIDS,
@@ -231,7 +232,8 @@ def addiction_profile(
     for key, score in scores.items():
         if score.instrument_id != key:
             raise ValidationError(
-                f"the score filed under '{key}' is a {score.instrument_id} score", field=key
+                f"the score filed under '{key}' is {with_article(score.instrument_id)} score",
+                field=key,
             )
     lib = library or builtin_library()
     named = intake.named

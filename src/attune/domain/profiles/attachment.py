@@ -35,6 +35,7 @@ from attune.domain.instruments.styles import (
     describe_quadrant,
 )
 from attune.domain.profiles import attachment_texts as words
+from attune.domain.wording import with_article
 
 #: The instruments whose subscales are attachment anxiety and avoidance (means, 1–7).
 ATTACHMENT_INSTRUMENTS = ("ecrr", "ecrrs")
@@ -166,7 +167,7 @@ def profile_from_dimensions(
     patient_name, clinician_name = words.STYLE_NAMES[region]
     patient = _register(
         words.PATIENT_REGION[region],
-        words.PATIENT_AID.format(name=patient_name),
+        words.PATIENT_AID.format(a_name=with_article(patient_name)),
         words.PATIENT_BASIS,
     )
     clinician = _register(

@@ -223,9 +223,11 @@ STYLE_NAMES: dict[Region, tuple[str, str]] = {
     Region.FEARFUL: ("fearful-avoidant", "fearful"),
 }
 
+#: ``{a_name}`` is the name after its article ("an anxious-preoccupied"), see
+#: :func:`attune.domain.wording.with_article`.
 PATIENT_AID = (
-    "If a picture helps: scores like yours tend to resemble what is often called a "
-    "{name} pattern. This is only a rough sketch to help us talk, not a label and not "
+    "If a picture helps: scores like yours tend to resemble what is often called "
+    "{a_name} pattern. This is only a rough sketch to help us talk, not a label and not "
     "a diagnosis, and patterns like these can change."
 )
 CLINICIAN_AID = (

@@ -31,10 +31,30 @@ EVERYONE = [
     "admin_elsewhere",
     "clinician_elsewhere",
 ]
+#: Issue 4: the patient's own KAP portal steps, and those only the patient (or their
+#: sitter, through the patient's session) may enter.
+KAP_PATIENT = {
+    A.VIEW_KAP,
+    A.RECORD_KAP_CONSENT,
+    A.COMPLETE_KAP_PREPARATION,
+    A.SAVE_KAP_SAFETY_PLAN,
+    A.KAP_DOSING_GATE,
+    A.RECORD_KAP_HOME_DOSE,
+    A.RECORD_KAP_CHECKIN,
+    A.WRITE_KAP_JOURNAL,
+    A.LOG_BREATHWORK,
+}
+KAP_PATIENT_ONLY = {
+    A.KAP_DOSING_GATE,
+    A.RECORD_KAP_HOME_DOSE,
+    A.RECORD_KAP_CHECKIN,
+    A.WRITE_KAP_JOURNAL,
+    A.LOG_BREATHWORK,
+}
 # What each kind of actor may do with patient 0 (everything else is refused).
 ALLOWED: dict[str, set[Action]] = {
-    "admin": set(Action) - {A.ACKNOWLEDGE_PLAN},
-    "clinician": set(Action) - {A.ADD_TO_CASELOAD, A.ACKNOWLEDGE_PLAN},
+    "admin": set(Action) - {A.ACKNOWLEDGE_PLAN} - KAP_PATIENT_ONLY,
+    "clinician": set(Action) - {A.ADD_TO_CASELOAD, A.ACKNOWLEDGE_PLAN} - KAP_PATIENT_ONLY,
     "other_clinician": set(),
     "patient_self": {
         A.VIEW_RECORD,
@@ -51,6 +71,7 @@ ALLOWED: dict[str, set[Action]] = {
         A.VIEW_PLAN,
         A.EXPORT_PLAN,
         A.ACKNOWLEDGE_PLAN,
+        *KAP_PATIENT,
     },
     "patient_other": set(),
     "admin_elsewhere": set(),

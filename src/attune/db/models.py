@@ -418,3 +418,230 @@ class LedgerInventoryRow(Base):
     registrant_dea: Mapped[str] = mapped_column(String(9))
     taken_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime]
+
+
+# --- ketamine-assisted psychotherapy (KAP) --------------------------------------------
+# docs/adr/0014-kap-course-records-and-replay.md: the course's state is rebuilt from its
+# append-only events; the other tables hold the records the events came from.
+
+KAP_PHASES = "'preparation', 'dosing', 'stopped', 'aftercare'"
+
+
+class KapCourseRow(Base):
+    __tablename__ = "kap_course"
+    __table_args__ = (
+        CheckConstraint(
+            "program IN ('in_office', 'at_home', 'spravato_in_office')", name="program"
+        ),
+        CheckConstraint(f"status IN ({KAP_PHASES})", name="status"),
+        Index("ix_kap_course_patient_opened", "patient_id", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    program: Mapped[str] = mapped_column(String(32))
+    protocol: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    opened_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    opened_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class KapEventRow(Base):
+    """One accepted course event; never changed or removed (a database trigger refuses)."""
+
+    __tablename__ = "kap_event"
+    __table_args__ = (
+        UniqueConstraint("course_id", "seq", name="uq_kap_event_course_seq"),
+        CheckConstraint("seq > 0", name="seq"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("kap_course.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime]
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime]
+
+
+class KapEligibilityRow(Base):
+    __tablename__ = "kap_eligibility"
+    __table_args__ = (
+        CheckConstraint(
+            "outcome IN ('eligible', 'eligible_with_conditions', 'not_eligible')", name="outcome"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("kap_course.id"), index=True)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(32))
+    digest: Mapped[str] = mapped_column(String(64))
+    assessed_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    assessed_at: Mapped[datetime]
+
+
+class KapSignOffRow(Base):
+    __tablename__ = "kap_signoff"
+    __table_args__ = (
+        CheckConstraint("decision IN ('approve', 'decline', 'override')", name="decision"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("kap_course.id"), index=True)
+    eligibility_id: Mapped[int] = mapped_column(ForeignKey("kap_eligibility.id"))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    decision: Mapped[str] = mapped_column(String(16))
+    signed_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    signed_at: Mapped[datetime]
+
+
+class KapConsentRow(Base):
+    __tablename__ = "kap_consent"
+    __table_args__ = (CheckConstraint("kind IN ('given', 'withdrawn')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("kap_course.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+
+class KapPreparationRow(Base):
+    __tablename__ = "kap_preparation"
+    __table_args__ = (
+        UniqueConstraint("course_id", "module", name="uq_kap_preparation_course_module"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("kap_course.id"))
+    module: Mapped[str] = mapped_column(String(64))
+    done_at: Mapped[datetime]
+    done_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+
+class KapSafetyPlanRow(Base):
+    __tablename__ = "kap_safety_plan"
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("kap_course.id"), primary_key=True, autoincrement=False
+    )
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+
+class KapSessionRow(Base):
+    __tablename__ = "kap_session"
+    __table_args__ = (
+        UniqueConstraint("course_id", "dose_number", name="uq_kap_session_course_dose_number"),
+        CheckConstraint("kind IN ('in_office', 'at_home')", name="kind"),
+        CheckConstraint("status IN ('draft', 'signed', 'open', 'completed')", name="status"),
+        CheckConstraint("dose_number > 0", name="dose_number"),
+        CheckConstraint("(status = 'signed') = (signed_at IS NOT NULL)", name="signed"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("kap_course.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    dose_number: Mapped[int] = mapped_column(Integer)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    dosed_at: Mapped[datetime]
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    signed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    signed_at: Mapped[datetime | None]
+
+
+class KapRemsRow(Base):
+    __tablename__ = "kap_rems"
+    __table_args__ = (
+        CheckConstraint("submitted = (submitted_on IS NOT NULL)", name="submitted_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("kap_session.id"), unique=True)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted: Mapped[bool] = mapped_column(Boolean)
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+
+class KapGateRow(Base):
+    __tablename__ = "kap_gate"
+    __table_args__ = (Index("ix_kap_gate_course_day", "course_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("kap_course.id"))
+    day: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime]
+    passed: Mapped[bool] = mapped_column(Boolean)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+
+class KapCheckinRow(Base):
+    __tablename__ = "kap_checkin"
+    __table_args__ = (
+        CheckConstraint("kind IN ('sitter', 'post_session')", name="kind"),
+        CheckConstraint("by IN ('sitter', 'patient')", name="by"),
+        Index("ix_kap_checkin_session_at", "session_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("kap_session.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    stop: Mapped[bool] = mapped_column(Boolean)
+    alert: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime]
+
+
+class KapIntegrationRow(Base):
+    __tablename__ = "kap_integration"
+    __table_args__ = (CheckConstraint("(completed_at IS NULL) = (note IS NULL)", name="note"),)
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("kap_session.id"), primary_key=True, autoincrement=False
+    )
+    scheduled_at: Mapped[datetime | None]
+    scheduled_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    note: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class KapJournalRow(Base):
+    __tablename__ = "kap_journal"
+    __table_args__ = (Index("ix_kap_journal_course_written", "course_id", "written_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("kap_course.id"))
+    prompt_key: Mapped[str] = mapped_column(String(64))
+    prompt_text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime]
+    written_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+
+class BreathworkPracticeRow(Base):
+    __tablename__ = "breathwork_practice"
+    __table_args__ = (
+        Index("ix_breathwork_practice_patient_recorded", "patient_id", "recorded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))

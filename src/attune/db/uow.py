@@ -16,6 +16,7 @@ from attune.db.repositories import (
     SqlFlags,
     SqlFormulations,
     SqlIntakes,
+    SqlKap,
     SqlLedger,
     SqlPatients,
     SqlRecommendations,
@@ -47,6 +48,7 @@ class _Open:
         self.recommendations = SqlRecommendations(session)
         self.plans = SqlTreatmentPlans(session)
         self.ledger = SqlLedger(session)
+        self.kap = SqlKap(session)
 
 
 class SqlUnitOfWork:
@@ -166,6 +168,10 @@ class SqlUnitOfWork:
     @property
     def ledger(self) -> SqlLedger:
         return self._repos.ledger
+
+    @property
+    def kap(self) -> SqlKap:
+        return self._repos.kap
 
     @property
     def instruments(self) -> InstrumentLibrary:

@@ -6,9 +6,12 @@ The rule:
 * a clinician may see and change only the patients on their caseload;
 * a patient may see and change only their own record, and only through the portal
   actions (:data:`PATIENT_ACTIONS`: due questionnaires, drafts, submitting, their own
-  record, their intake sections, profiles, cycle and plan);
+  record, their intake sections, profiles, cycle and plan, and their KAP portal steps);
 * some actions belong to one side only: adding to a caseload to admins
-  (:data:`ADMIN_ACTIONS`), acknowledging a plan to the patient (:data:`PATIENT_ONLY_ACTIONS`);
+  (:data:`ADMIN_ACTIONS`), acknowledging a plan and the patient's own KAP entries (the
+  at-home gate, dose and check-ins, journal, breathwork log) to the patient
+  (:data:`PATIENT_ONLY_ACTIONS`); the KAP clinical records (eligibility, sign-off,
+  sessions, the REMS record, integration) stay with staff;
 * nobody ever reaches a patient of another clinic: that looks exactly like a patient
   who does not exist, so ids cannot be probed.
 
@@ -64,6 +67,28 @@ class Action(StrEnum):
     EXPORT_PLAN = "export_plan"
     # Issue 4: a controlled-substance ledger entry that names a patient (services/ledger.py).
     RECORD_LEDGER_ENTRY = "record_ledger_entry"
+    # Issue 4: ketamine-assisted psychotherapy (services/kap_*.py).
+    VIEW_KAP = "view_kap"
+    OPEN_KAP_COURSE = "open_kap_course"
+    ASSESS_KAP_ELIGIBILITY = "assess_kap_eligibility"
+    SIGN_OFF_KAP_ELIGIBILITY = "sign_off_kap_eligibility"
+    STOP_KAP_COURSE = "stop_kap_course"
+    START_KAP_AFTERCARE = "start_kap_aftercare"
+    RECORD_KAP_CONSENT = "record_kap_consent"
+    COMPLETE_KAP_PREPARATION = "complete_kap_preparation"
+    SAVE_KAP_SAFETY_PLAN = "save_kap_safety_plan"
+    VIEW_KAP_SESSION = "view_kap_session"
+    RECORD_KAP_SESSION = "record_kap_session"
+    SIGN_KAP_SESSION = "sign_kap_session"
+    VIEW_KAP_REMS = "view_kap_rems"
+    RECORD_KAP_REMS = "record_kap_rems"
+    KAP_DOSING_GATE = "kap_dosing_gate"
+    RECORD_KAP_HOME_DOSE = "record_kap_home_dose"
+    RECORD_KAP_CHECKIN = "record_kap_checkin"
+    SCHEDULE_KAP_INTEGRATION = "schedule_kap_integration"
+    COMPLETE_KAP_INTEGRATION = "complete_kap_integration"
+    WRITE_KAP_JOURNAL = "write_kap_journal"
+    LOG_BREATHWORK = "log_breathwork"
 
 
 #: What a patient may do with their own record: their questionnaires, their intake
@@ -85,12 +110,34 @@ PATIENT_ACTIONS = frozenset(
         Action.VIEW_PLAN,
         Action.EXPORT_PLAN,
         Action.ACKNOWLEDGE_PLAN,
+        # KAP: their course, consent, preparation and safety plan, the at-home steps
+        # (a sitter uses the patient's portal session), the journal and breathwork log.
+        Action.VIEW_KAP,
+        Action.RECORD_KAP_CONSENT,
+        Action.COMPLETE_KAP_PREPARATION,
+        Action.SAVE_KAP_SAFETY_PLAN,
+        Action.KAP_DOSING_GATE,
+        Action.RECORD_KAP_HOME_DOSE,
+        Action.RECORD_KAP_CHECKIN,
+        Action.WRITE_KAP_JOURNAL,
+        Action.LOG_BREATHWORK,
     }
 )
 #: What only an admin may do (a clinician cannot put patients on their own caseload).
 ADMIN_ACTIONS = frozenset({Action.ADD_TO_CASELOAD})
 #: What only the patient may do: staff cannot acknowledge a plan on the patient's behalf.
-PATIENT_ONLY_ACTIONS = frozenset({Action.ACKNOWLEDGE_PLAN})
+#: KAP: the at-home gate and dose, the check-ins, the journal and the breathwork log are
+#: the patient's (and their sitter's) own word; staff read them but never enter them.
+PATIENT_ONLY_ACTIONS = frozenset(
+    {
+        Action.ACKNOWLEDGE_PLAN,
+        Action.KAP_DOSING_GATE,
+        Action.RECORD_KAP_HOME_DOSE,
+        Action.RECORD_KAP_CHECKIN,
+        Action.WRITE_KAP_JOURNAL,
+        Action.LOG_BREATHWORK,
+    }
+)
 
 
 @dataclass(frozen=True)

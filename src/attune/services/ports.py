@@ -342,6 +342,206 @@ class LedgerInventoryRecord:
     created_at: datetime
 
 
+# --- ketamine-assisted psychotherapy (KAP) records ---------------------------------------
+# JSON columns hold domain objects in their strict storage form (attune.domain.kap.*_store,
+# eligibility_store, signoff, protocol); docs/adr/0014-kap-course-records-and-replay.md.
+
+
+@dataclass(frozen=True)
+class KapCourseRecord:
+    """One KAP course. ``protocol`` is the resolved protocol (``protocol_to_dict``), kept so
+    a later template change never changes a running course; ``status`` is the phase after
+    the newest event (preparation, dosing, stopped, aftercare): a cache for lists only, as
+    the state is always rebuilt by replaying the events."""
+
+    id: int
+    patient_id: int
+    program: str
+    protocol: dict[str, object]
+    status: str
+    opened_by: int
+    opened_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class KapEventRecord:
+    """One accepted course event (``seq`` counts from 1 per course, without gaps);
+    ``data`` is the event's storage form (attune.domain.kap.course_store)."""
+
+    id: int
+    course_id: int
+    seq: int
+    kind: str
+    at: datetime
+    data: dict[str, object]
+    recorded_by: int | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class KapEligibilityRecord:
+    """One eligibility check; ``result`` is ``eligibility_to_dict`` (with its digest)."""
+
+    id: int
+    course_id: int
+    result: dict[str, object]
+    outcome: str
+    digest: str
+    assessed_by: int
+    assessed_at: datetime
+
+
+@dataclass(frozen=True)
+class KapSignOffRecord:
+    """The prescriber's sign-off on one eligibility result (``signoff_to_dict``)."""
+
+    id: int
+    course_id: int
+    eligibility_id: int
+    content: dict[str, object]
+    decision: str
+    signed_by: int
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class KapConsentRecord:
+    """Consent given or withdrawn (``kind``: given | withdrawn), by whom and when."""
+
+    id: int
+    course_id: int
+    kind: str
+    at: datetime
+    by: int
+
+
+@dataclass(frozen=True)
+class KapPreparationRecord:
+    """A preparation module the patient completed."""
+
+    id: int
+    course_id: int
+    module: str
+    done_at: datetime
+    done_by: int
+
+
+@dataclass(frozen=True)
+class KapSafetyPlanRecord:
+    """The patient's safety plan for a course (``preparation.safety_plan_to_dict``)."""
+
+    course_id: int
+    content: dict[str, object]
+    updated_at: datetime
+    updated_by: int
+
+
+@dataclass(frozen=True)
+class KapSessionRecord:
+    """One dosing session. ``kind``: in_office | at_home; ``record`` is the domain
+    SessionRecord (``session_store.session_to_dict``); ``status``: draft | signed for an
+    in-office session, open | completed for one at home; ``dose_number`` the course's
+    dose it recorded."""
+
+    id: int
+    course_id: int
+    kind: str
+    dose_number: int
+    record: dict[str, object]
+    status: str
+    dosed_at: datetime
+    created_by: int
+    created_at: datetime
+    updated_at: datetime
+    signed_by: int | None
+    signed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class KapRemsRecord:
+    """The Spravato REMS monitoring record of one session (``spravato_to_dict``), with the
+    session's course and patient (read through the session, not stored twice)."""
+
+    id: int
+    session_id: int
+    course_id: int
+    patient_id: int
+    record: dict[str, object]
+    submitted: bool
+    submitted_on: date | None
+    updated_at: datetime
+    updated_by: int
+
+
+@dataclass(frozen=True)
+class KapGateRecord:
+    """One pass through the at-home dosing-day gate, for the patient's local ``day``."""
+
+    id: int
+    course_id: int
+    day: date
+    at: datetime
+    passed: bool
+    answers: dict[str, object]
+    result: dict[str, object]
+    by: int
+
+
+@dataclass(frozen=True)
+class KapCheckinRecord:
+    """A check-in during or after an at-home session. ``kind``: sitter | post_session;
+    ``by``: sitter | patient (a sitter uses the patient's portal session); ``outcome`` what
+    the patient or sitter was told and why the clinician was alerted."""
+
+    id: int
+    session_id: int
+    kind: str
+    by: str
+    at: datetime
+    answers: dict[str, object]
+    stop: bool
+    alert: bool
+    outcome: dict[str, object]
+    recorded_by: int
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class KapIntegrationRecord:
+    """The integration session after one dosing session: when it is scheduled, when it was
+    held and its note (``integration_note_to_dict``)."""
+
+    session_id: int
+    scheduled_at: datetime | None
+    scheduled_by: int | None
+    completed_at: datetime | None
+    completed_by: int | None
+    note: dict[str, object] | None
+
+
+@dataclass(frozen=True)
+class KapJournalRecord:
+    id: int
+    course_id: int
+    prompt_key: str
+    prompt_text: str
+    text: str
+    written_at: datetime
+    written_by: int
+
+
+@dataclass(frozen=True)
+class BreathworkPracticeRecord:
+    """One breathwork practice (``practice_to_dict``) in a patient's log."""
+
+    id: int
+    patient_id: int
+    entry: dict[str, object]
+    recorded_at: datetime
+    recorded_by: int
+
+
 @dataclass(frozen=True)
 class LoginSession:
     id: int
@@ -675,6 +875,197 @@ class Ledger(Protocol):
         ...
 
 
+class Kap(Protocol):
+    """The KAP records of every course. Course events are append-only: :meth:`add_event`
+    takes the next ``seq`` and a second event with the same number is a Conflict."""
+
+    def add_course(
+        self,
+        *,
+        patient_id: int,
+        program: str,
+        protocol: dict[str, object],
+        status: str,
+        opened_by: int,
+        opened_at: datetime,
+    ) -> KapCourseRecord: ...
+    def course(self, course_id: int, *, for_update: bool = False) -> KapCourseRecord | None:
+        """``for_update``: read it afresh and hold a row lock until the transaction ends."""
+        ...
+
+    def courses_for_patient(self, patient_id: int) -> list[KapCourseRecord]:
+        """Every course of the patient, oldest first."""
+        ...
+
+    def set_course_status(self, course_id: int, *, status: str, updated_at: datetime) -> None: ...
+    def add_event(
+        self,
+        *,
+        course_id: int,
+        seq: int,
+        kind: str,
+        at: datetime,
+        data: dict[str, object],
+        recorded_by: int | None,
+        recorded_at: datetime,
+    ) -> KapEventRecord: ...
+    def events(self, course_id: int) -> list[KapEventRecord]:
+        """The course's events by ``seq``."""
+        ...
+
+    def add_eligibility(
+        self,
+        *,
+        course_id: int,
+        result: dict[str, object],
+        outcome: str,
+        digest: str,
+        assessed_by: int,
+        assessed_at: datetime,
+    ) -> KapEligibilityRecord: ...
+    def eligibility(self, eligibility_id: int) -> KapEligibilityRecord | None: ...
+    def eligibilities(self, course_id: int) -> list[KapEligibilityRecord]:
+        """Oldest first."""
+        ...
+
+    def add_signoff(
+        self,
+        *,
+        course_id: int,
+        eligibility_id: int,
+        content: dict[str, object],
+        decision: str,
+        signed_by: int,
+        signed_at: datetime,
+    ) -> KapSignOffRecord: ...
+    def signoffs(self, course_id: int) -> list[KapSignOffRecord]:
+        """Oldest first."""
+        ...
+
+    def add_consent(
+        self, *, course_id: int, kind: str, at: datetime, by: int
+    ) -> KapConsentRecord: ...
+    def consents(self, course_id: int) -> list[KapConsentRecord]:
+        """Oldest first."""
+        ...
+
+    def add_preparation(
+        self, *, course_id: int, module: str, done_at: datetime, done_by: int
+    ) -> KapPreparationRecord:
+        """A module done twice is a Conflict."""
+        ...
+
+    def preparations(self, course_id: int) -> list[KapPreparationRecord]: ...
+    def put_safety_plan(
+        self, *, course_id: int, content: dict[str, object], updated_at: datetime, updated_by: int
+    ) -> KapSafetyPlanRecord: ...
+    def safety_plan(self, course_id: int) -> KapSafetyPlanRecord | None: ...
+    def add_session(
+        self,
+        *,
+        course_id: int,
+        kind: str,
+        dose_number: int,
+        record: dict[str, object],
+        status: str,
+        dosed_at: datetime,
+        created_by: int,
+        created_at: datetime,
+    ) -> KapSessionRecord: ...
+    def session(self, session_id: int, *, for_update: bool = False) -> KapSessionRecord | None: ...
+    def sessions(self, course_id: int) -> list[KapSessionRecord]:
+        """By dose number."""
+        ...
+
+    def update_session(
+        self,
+        session_id: int,
+        *,
+        record: dict[str, object],
+        status: str,
+        updated_at: datetime,
+        signed_by: int | None = None,
+        signed_at: datetime | None = None,
+    ) -> KapSessionRecord: ...
+    def put_rems(
+        self,
+        *,
+        session_id: int,
+        record: dict[str, object],
+        submitted: bool,
+        submitted_on: date | None,
+        updated_at: datetime,
+        updated_by: int,
+    ) -> KapRemsRecord: ...
+    def rems(self, session_id: int) -> KapRemsRecord | None: ...
+    def rems_in_clinic(
+        self, clinic_id: int, *, submitted: bool | None = None
+    ) -> list[KapRemsRecord]:
+        """The clinic's REMS records (only those submitted or not, when asked), by session."""
+        ...
+
+    def add_gate(
+        self,
+        *,
+        course_id: int,
+        day: date,
+        at: datetime,
+        passed: bool,
+        answers: dict[str, object],
+        result: dict[str, object],
+        by: int,
+    ) -> KapGateRecord: ...
+    def gates(self, course_id: int) -> list[KapGateRecord]:
+        """Oldest first."""
+        ...
+
+    def add_checkin(
+        self,
+        *,
+        session_id: int,
+        kind: str,
+        by: str,
+        at: datetime,
+        answers: dict[str, object],
+        stop: bool,
+        alert: bool,
+        outcome: dict[str, object],
+        recorded_by: int,
+        recorded_at: datetime,
+    ) -> KapCheckinRecord: ...
+    def checkins(self, session_id: int) -> list[KapCheckinRecord]:
+        """By time."""
+        ...
+
+    def integration(self, session_id: int) -> KapIntegrationRecord | None: ...
+    def schedule_integration(
+        self, *, session_id: int, at: datetime, by: int
+    ) -> KapIntegrationRecord: ...
+    def complete_integration(
+        self, *, session_id: int, at: datetime, by: int, note: dict[str, object]
+    ) -> KapIntegrationRecord: ...
+    def add_journal(
+        self,
+        *,
+        course_id: int,
+        prompt_key: str,
+        prompt_text: str,
+        text: str,
+        written_at: datetime,
+        written_by: int,
+    ) -> KapJournalRecord: ...
+    def journal(self, course_id: int) -> list[KapJournalRecord]:
+        """Newest first."""
+        ...
+
+    def add_practice(
+        self, *, patient_id: int, entry: dict[str, object], recorded_at: datetime, recorded_by: int
+    ) -> BreathworkPracticeRecord: ...
+    def practice(self, patient_id: int) -> list[BreathworkPracticeRecord]:
+        """Newest first."""
+        ...
+
+
 class Sessions(Protocol):
     def add(
         self, *, token_hash: str, user_id: int, created_at: datetime, expires_at: datetime
@@ -737,6 +1128,8 @@ class UnitOfWork(Protocol):
     def plans(self) -> TreatmentPlans: ...
     @property
     def ledger(self) -> Ledger: ...
+    @property
+    def kap(self) -> Kap: ...
     @property
     def instruments(self) -> InstrumentLibrary:
         """The instruments this clinic uses: the shipped ones plus any it added."""

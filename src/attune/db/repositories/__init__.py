@@ -11,6 +11,7 @@ from attune.db.repositories.care_path import (
     SqlRecommendations,
     SqlTreatmentPlans,
 )
+from attune.db.repositories.kap import SqlKap
 from attune.db.repositories.ledger import SqlLedger
 from attune.db.repositories.people import SqlClinics, SqlPatients, SqlUsers
 from attune.db.repositories.questionnaires import SqlAssignments, SqlDrafts, SqlFlags, SqlResponses
@@ -25,6 +26,7 @@ __all__ = [
     "SqlFlags",
     "SqlFormulations",
     "SqlIntakes",
+    "SqlKap",
     "SqlLedger",
     "SqlPatients",
     "SqlRecommendations",

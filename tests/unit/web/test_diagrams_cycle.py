@@ -18,6 +18,7 @@ from attune.web.diagrams.cycle import (
     describe_cycle,
     max_lines_for,
     ring_positions,
+    text_area,
 )
 from attune.web.diagrams.svg import HYPHEN, clean, fit, text_width, wrap
 
@@ -195,3 +196,33 @@ def test_wrapping_keeps_every_character_and_every_line_fits(text: str, width: fl
     # Undo the hyphens added where a word longer than a line was split.
     pieces = [line.removesuffix(HYPHEN) for line in lines]
     assert "".join("".join(pieces).split()) == "".join(clean(text).split())
+
+
+def test_the_width_estimate_errs_wide_of_the_faces_a_page_may_draw_in() -> None:
+    # Widths at 12 px measured in Chromium: DejaVu Sans (what system-ui gives on many
+    # Linux systems) and Liberation Sans (Arial's metrics).
+    for text, dejavu, liberation in (
+        ("Drink most of a bottle of wine", 179, 155),
+        ("A strong pull to open a bottle,", 179, 155),
+        ("Coming home to an empty", 161, 141),
+    ):
+        assert text_width(text, 12) >= max(dejavu, liberation), text
+    # An accented letter counts as its base letter; the ellipsis as a full em.
+    assert text_width("Öé", 12) == text_width("Oe", 12)
+    assert text_width("…", 12) == 12
+
+
+def test_every_box_wraps_inside_its_inner_padding_on_both_sides() -> None:
+    root = parse(cycle_diagram(FULL))
+    for key in [*RING, "alternatives"]:
+        node = group(root, f"cycle-{key}")
+        rect = node.find("rect")
+        assert rect is not None
+        x0, width = float(rect.get("x", "nan")), float(rect.get("width", "nan"))
+        assert text_area(width) == width - 2 * PADDING
+        for text in node.findall("text"):
+            assert float(text.get("x", "nan")) == x0 + PADDING
+        body = node.findall("text")[1]
+        for span in body.findall("tspan"):
+            right = float(span.get("x", "nan")) + text_width(span.text or "", TEXT_SIZE)
+            assert right <= x0 + width - PADDING + 0.01, (key, span.text)

@@ -33,8 +33,10 @@ CENTRE = (330.0, 325.0)
 RADII = (245.0, 240.0)
 NODE_W, NODE_H = 188.0, 112.0
 ALT_X, ALT_W, ALT_MAX_H = 706.0, 206.0, 246.0
-#: Space between a box's edge and its text.
-PADDING = 8.0
+#: Space between a box's edge and its text, on the left and on the right: text is wrapped
+#: to the box's width less this on both sides (:func:`text_area`), so the longest line
+#: keeps clear of the edge.
+PADDING = 12.0
 #: The centre circle's text: how wide a line may be and how many lines it holds.
 CENTRE_TEXT_W, CENTRE_LINES = 172.0, 6
 CENTRE_R = 112.0
@@ -121,6 +123,11 @@ def _full_text(title: str, entries: tuple[str, ...]) -> str:
     return f"{title}: {'; '.join(shown) if shown else EMPTY.lower()}"
 
 
+def text_area(width: float) -> float:
+    """How wide the lines in a box of this width may be: its inner padding left out."""
+    return width - 2 * PADDING
+
+
 def max_lines_for(height: float) -> int:
     """Lines a box of this height holds: the first baseline sits 38 below its top and the
     last stays 8 above its bottom."""
@@ -136,7 +143,7 @@ def _box(
 ) -> str:
     (cx, cy), (width, height) = centre, size
     x, y = cx - width / 2, cy - height / 2
-    lines, _ = _lines(node.entries, width - 2 * PADDING, max_lines_for(height))
+    lines, _ = _lines(node.entries, text_area(width), max_lines_for(height))
     empty = not any(clean(e) for e in node.entries)
     clip = f"{prefix}-clip-{node.key}"
     return (
@@ -236,7 +243,7 @@ def _way_out(formulation: Formulation, urge: tuple[float, float], prefix: str) -
         "alternatives", PROMPTS[Part.ALTERNATIVES].title, formulation.alternatives, "#e1f1e7"
     )
     # As tall as its lines need, from a ring node's height up to ALT_MAX_H.
-    wanted, _ = _lines(node.entries, ALT_W - 2 * PADDING, 99)
+    wanted, _ = _lines(node.entries, text_area(ALT_W), 99)
     height = min(ALT_MAX_H, max(NODE_H, 46.0 + (len(wanted) - 1) * LINE_HEIGHT + 8))
     centre = (ALT_X + ALT_W / 2, urge[1])
     start = (urge[0] + NODE_W / 2 + 5, urge[1])

@@ -1,9 +1,12 @@
 """Small helpers shared by the diagrams: XML-safe text, numbers, and wrapping text to fit.
 
-SVG cannot wrap text, so the diagrams wrap it here by an estimate of each glyph's width
-in a sans-serif face (Helvetica/Arial metrics, rounded up): narrow letters such as i
-and l count for little, W and M for a lot, wide East Asian characters for a full em.
-The estimate errs wide; the boxes also clip their text, so nothing can spill out.
+SVG cannot wrap text, so the diagrams wrap it here by an estimate of each glyph's width:
+narrow letters such as i and l count for little, W and M for a lot, wide East Asian
+characters for a full em. The diagrams take the page's sans-serif face, which differs by
+system, so each width is the wider of two common faces, rounded up: DejaVu Sans (what
+``system-ui`` and ``sans-serif`` give on many Linux systems, and one of the widest) and
+Liberation Sans (metrically the same as Arial and close to Helvetica). The estimate
+therefore errs wide; the boxes also clip their text, so nothing can spill out.
 """
 
 from __future__ import annotations
@@ -19,18 +22,26 @@ AXIS_COLOUR = "#4a4a4a"
 #: Characters XML 1.0 does not allow anywhere, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-#: Glyph widths in ems for ASCII, by group (Helvetica/Arial advance widths, rounded up).
+#: Glyph widths in ems, by group: the wider of DejaVu Sans and Liberation Sans (Arial
+#: metrics), rounded up to the group's width.
 _EMS: dict[str, float] = {
-    **dict.fromkeys(" ijl.,:;'|!", 0.28),
-    **dict.fromkeys('ftI()[]/\\-`"r', 0.36),
-    **dict.fromkeys("abcdeghknopqsuvxyz0123456789?$_*+<>=^~#", 0.57),
-    **dict.fromkeys("JLFTZSPEBKXYVRACDHNUG&", 0.73),
-    **dict.fromkeys("wOQ%", 0.8),
-    **dict.fromkeys("mM", 0.86),
-    **dict.fromkeys("W@", 1.0),
+    **dict.fromkeys("'ijlI", 0.3),
+    **dict.fromkeys(" ,.:;/\\|‘’", 0.34),
+    **dict.fromkeys("ft-()[]!r", 0.42),
+    **dict.fromkeys('"*J`“”', 0.52),
+    **dict.fromkeys("szc?L_–", 0.56),
+    **dict.fromkeys("kvxy•", 0.6),
+    **dict.fromkeys("FTaeo$0123456789bdghnpqu{}", 0.64),
+    **dict.fromkeys("EKPSYABVXZ", 0.69),
+    **dict.fromkeys("CRUNH", 0.76),
+    **dict.fromkeys("&DGOQ", 0.79),
+    **dict.fromkeys("w#+<=>^~", 0.84),
+    **dict.fromkeys("M", 0.87),
+    **dict.fromkeys("%mW…—", 1.0),
+    **dict.fromkeys("@", 1.02),
 }
-#: Any other character that is not wide.
-_DEFAULT_EM = 0.62
+#: Any other character that is not wide (an accented letter counts as its base letter).
+_DEFAULT_EM = 0.8
 #: The ellipsis and the hyphen that marks a split word.
 ELLIPSIS, HYPHEN = "…", "-"
 
@@ -55,6 +66,9 @@ def num(value: float) -> str:
 def char_em(char: str) -> float:
     if char in _EMS:
         return _EMS[char]
+    base = unicodedata.normalize("NFD", char)[0]
+    if base != char and base in _EMS:
+        return _EMS[base]  # é as e, Ö as O
     if unicodedata.east_asian_width(char) in ("W", "F"):
         return 1.0
     if unicodedata.combining(char):

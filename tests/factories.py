@@ -40,6 +40,17 @@ Intake helpers (issue 3), for service, web and browser tests alike:
 
 Ledger (issue 4): ``receive_stock(uow, setup, clock, lot="K-1", mg="500", mg_per_ml="50")``
 records a receipt as the admin (supplier DEA number :data:`LEDGER_DEA`).
+
+KAP (issue 4), for service, web and browser tests alike:
+
+* ``eligible_course(uow, setup, clock, patient=0, program="in_office")`` -> a
+  ``kap_course.CourseView`` ready for its first dose: intake submitted (unless one is)
+  and a PHQ-9 answered, the course opened, eligibility checked (122/78; at home every
+  answer yes) and approved by the patient's clinician, consent given and every
+  preparation module done by the patient (safety plan :data:`KAP_SAFETY_PLAN`). The
+  clock is not moved: a test moves it before the first dose if it wants time to pass.
+  ``program`` is ``in_office``, ``at_home`` or ``spravato_in_office``;
+* ``kap_staff(setup, patient=0)`` -> the staff actor who looks after that patient.
 """
 
 from __future__ import annotations
@@ -70,8 +81,10 @@ from attune.domain.intake import (
     WithdrawalHistory,
 )
 from attune.domain.intake import to_dict as intake_to_dict
+from attune.domain.kap.eligibility_model import AtHomeAnswers
+from attune.domain.kap.preparation import Contact, SafetyPlan
 from attune.services import intake as intake_service
-from attune.services import ledger, users
+from attune.services import kap_course, ledger, responses, users
 from attune.services.actors import Actor, Role
 from attune.services.clock import Clock
 from attune.services.ledger_common import EntryView
@@ -294,3 +307,56 @@ def receive_stock(
         mg_per_ml=mg_per_ml,
         clock=clock,
     )
+
+
+# --- ketamine-assisted psychotherapy (issue 4) -------------------------------------------
+
+#: A complete safety plan, for courses that need their preparation done.
+KAP_SAFETY_PLAN = SafetyPlan(
+    warning_signs=("I stop answering messages", "I lie awake going over things"),
+    coping_steps=("A walk by the river", "Slow breathing for five minutes"),
+    people=(Contact("Sam (sister)", "555 0100"),),
+    crisis_line="988 Suicide & Crisis Lifeline: call or text 988",
+)
+
+
+def kap_staff(setup: ClinicSetup, patient: int = 0) -> Actor:
+    """The staff member who looks after ``patient`` (their clinician, else the admin)."""
+    if patient == 0:
+        return setup.clinician_actor
+    return setup.other_clinician_actor if patient == 1 else setup.admin_actor
+
+
+def eligible_course(
+    uow: UnitOfWork,
+    setup: ClinicSetup,
+    clock: Clock,
+    *,
+    patient: int = 0,
+    program: str = "in_office",
+) -> kap_course.CourseView:
+    """A KAP course ready for its first dose: the patient's intake submitted (unless one
+    already is) and a PHQ-9 answered; the course opened, eligibility checked (blood
+    pressure 122/78, at home every answer yes) and approved by the patient's clinician
+    (with a note on any conditions), consent given and every preparation module done
+    (the safety plan :data:`KAP_SAFETY_PLAN`) by the patient in the portal."""
+    staff = kap_staff(setup, patient)
+    target = setup.patients[patient].id
+    me = setup.patient_actor(patient)
+    with uow:
+        has_intake = uow.intakes.latest_for_patient(target, submitted_only=True) is not None
+    if not has_intake:
+        submitted_intake(uow, setup, clock, patient=patient)
+    responses.submit_response(uow, me, target, "phq9", phq9(total=6), clock)
+    opened = kap_course.open_course(uow, staff, target, program, clock)
+    at_home = AtHomeAnswers(True, True, True, True) if program == "at_home" else None
+    checked = kap_course.assess_eligibility(uow, staff, opened.id, (122, 78), at_home, clock)
+    note = "Conditions reviewed with the patient; each will be met before the first dose."
+    kap_course.sign_off_eligibility(uow, staff, opened.id, checked.id, "approve", note, clock)
+    kap_course.record_consent(uow, me, opened.id, clock)
+    kap_course.save_safety_plan(uow, me, opened.id, KAP_SAFETY_PLAN, clock)
+    view = opened
+    for module in opened.preparation:
+        if module.key != "safety_plan":
+            view = kap_course.complete_preparation(uow, me, opened.id, module.key, clock)
+    return view

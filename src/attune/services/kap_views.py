@@ -359,7 +359,7 @@ def integration_view(
     )
 
 
-def rems_view(stored: KapRemsRecord, today: date, tz: tzinfo | None = None) -> RemsView:
+def build_rems_view(stored: KapRemsRecord, today: date, tz: tzinfo | None = None) -> RemsView:
     record = from_json(SpravatoRecord, stored.record)
     due = submission_due(record, tz)
     return RemsView(
@@ -410,7 +410,7 @@ def build_session_view(
         signed_by=session.signed_by,
         signed_at=session.signed_at,
         integration=integration_view(uow, course, session, now),
-        rems=rems_view(stored_rems, now.date()) if stored_rems is not None else None,
+        rems=build_rems_view(stored_rems, now.date()) if stored_rems is not None else None,
         checkins=tuple(checkin_view(c) for c in uow.kap.checkins(session.id)),
     )
 

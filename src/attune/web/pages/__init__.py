@@ -15,6 +15,7 @@ from attune.web.pages import (
     clinic,
     cycle,
     intake,
+    kap_clinic,
     ledger,
     ledger_reports,
     levelofcare,
@@ -37,4 +38,5 @@ def router() -> APIRouter:
     pages.include_router(plan.router)
     pages.include_router(ledger.router)
     pages.include_router(ledger_reports.router)
+    pages.include_router(kap_clinic.router)
     return pages

@@ -184,7 +184,8 @@ def dosing_day_gate(
 ) -> GateView:
     """Go through the dosing-day gate (the patient): FormErrors for answers that cannot
     be right; otherwise every unmet item with what to do now (see the module text). A
-    pass is recorded on the course for the day (AtHomeGatePassed)."""
+    pass is recorded on the course for the day (AtHomeGatePassed). StepRefused on a day
+    the gate was stopped."""
     now = clock.now()
     s = settings()
     with (
@@ -196,6 +197,14 @@ def dosing_day_gate(
     ):
         _require_at_home(course)
         day = _day(now, tz)
+        if day in course.state.stopped_days:
+            raise StepRefused(
+                (
+                    f"The dosing-day gate was stopped on {day}: no at-home dose today. Your "
+                    "care team knows and will plan the next step with you.",
+                ),
+                field="day",
+            )
         result = evaluate_gate(answers, now, s, tz)
         alerted = False
         if result.passed:

@@ -78,6 +78,8 @@ class TimelinePanel:
     y_max: float
     start: datetime
     end: datetime
+    #: Moments marked with a labelled vertical line, e.g. (dosing time, "Dose").
+    moments: tuple[tuple[datetime, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,9 +214,12 @@ def _legend(panel: TimelinePanel, frame: _Frame) -> list[str]:
             f"{escape(line.label)}</text>"
         )
         x += 40 + 7 * len(line.label)
-    if warnings_of(panel):
+    flagged = warnings_of(panel)
+    if flagged:
+        urgent = any(p.level is Level.URGENT for _, p in flagged)
+        fill = URGENT_COLOUR if urgent else CAUTION_COLOUR
         parts.append(
-            f'<circle cx="{x + 6}" cy="14" r="6" fill="{URGENT_COLOUR}"/>'
+            f'<circle cx="{x + 6}" cy="14" r="6" fill="{fill}"/>'
             f'<text x="{x + 18}" y="18" font-size="12" fill="{TEXT_COLOUR}">Out of range</text>'
         )
     return parts
@@ -235,6 +240,21 @@ def _thresholds(panel: TimelinePanel, frame: _Frame) -> list[str]:
             f'stroke-width="1.5"{dash}><title>{escape(mark.label)}</title></line>'
             f'<text class="chart-threshold-label" x="{right + 6}" y="{_num(label_y)}" dy="4" '
             f'font-size="11" fill="{colour}">{escape(mark.label)}</text>'
+        )
+    return parts
+
+
+def _moments(panel: TimelinePanel, frame: _Frame) -> list[str]:
+    parts: list[str] = []
+    for at, label in panel.moments:
+        if not panel.start <= at <= panel.end:
+            continue
+        x = _num(_x(panel, frame, at))
+        parts.append(
+            f'<line class="chart-moment" x1="{x}" y1="{frame.top}" x2="{x}" y2="{frame.base}" '
+            f'stroke="{AXIS_COLOUR}" stroke-width="1" stroke-dasharray="2 3"/>'
+            f'<text class="chart-moment-label" x="{x}" y="{frame.top - 4}" text-anchor="middle" '
+            f'font-size="11" fill="{TEXT_COLOUR}">{escape(label)} {clock_time(at)}</text>'
         )
     return parts
 
@@ -345,6 +365,7 @@ def timeline_chart(panel: TimelinePanel, *, width: int = 640, height: int = 260)
     ]
     parts += _legend(panel, frame)
     parts += _thresholds(panel, frame)
+    parts += _moments(panel, frame)
     parts += _axes(panel, frame)
     if any(line.points for line in panel.lines):
         parts += _lines(panel, frame)

@@ -171,3 +171,24 @@ def test_threshold_labels_never_overlap_and_stay_inside(ys: list[float]) -> None
 
 def test_the_same_panel_gives_the_same_svg() -> None:
     assert timeline_chart(bp_panel(130, 150)) == timeline_chart(bp_panel(130, 150))
+
+
+def test_the_dosing_time_is_marked_with_a_labelled_line() -> None:
+    panel = bp_panel(130, 140, 150)
+    dosed = TimelinePanel(
+        panel.title,
+        panel.unit,
+        panel.lines,
+        panel.thresholds,
+        panel.y_min,
+        panel.y_max,
+        panel.start,
+        panel.end,
+        ((at(10), "Dose"),),
+    )
+    root = parse(timeline_chart(dosed))
+    labels = [e.text for e in root.iter() if e.get("class") == "chart-moment-label"]
+    assert labels == ["Dose 14:10"]
+    line = next(e for e in root.iter() if e.get("class") == "chart-moment")
+    # 10 of 30 minutes along the plot from x=52 to x=480.
+    assert float(line.get("x1", "nan")) == pytest.approx(52 + 428 / 3, abs=0.1)

@@ -16,6 +16,7 @@ from attune.web.pages import (
     cycle,
     intake,
     kap_clinic,
+    kap_session,
     ledger,
     ledger_reports,
     levelofcare,
@@ -39,4 +40,5 @@ def router() -> APIRouter:
     pages.include_router(ledger.router)
     pages.include_router(ledger_reports.router)
     pages.include_router(kap_clinic.router)
+    pages.include_router(kap_session.router)
     return pages

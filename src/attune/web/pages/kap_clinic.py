@@ -212,14 +212,13 @@ def _again(
 ) -> Response:
     """The page again after a refused form: its messages by field, or the refusal."""
     view = kap_course.course_view(uow, actor, patient_id, clock)
-    if isinstance(error, StepRefused):
-        return page(request, patient_id, view, form=form, values=values, refused=error.reasons,
-                    status_code=409)  # fmt: skip
     if isinstance(error, Conflict):
-        return page(request, patient_id, view, form=form, values=values,
-                    refused=(error.message,), status_code=409)  # fmt: skip
-    return page(request, patient_id, view, form=form, values=values,
-                errors=errors_of(error, fallback), status_code=422)  # fmt: skip
+        reasons = error.reasons if isinstance(error, StepRefused) else (error.message,)
+        return page(
+            request, patient_id, view, form=form, values=values, refused=reasons, status_code=409
+        )
+    errors = errors_of(error, fallback)
+    return page(request, patient_id, view, form=form, values=values, errors=errors, status_code=422)
 
 
 @router.get("")

@@ -278,7 +278,8 @@ def timeline(
             if t.metric in metrics
         )
         y_min, y_max = _range(low, high, ceiling, values, [m.value for m in marks])
-        panel = TimelinePanel(title, unit, tuple(lines), marks, y_min, y_max, start, end)
+        dosed = ((record.started_at, "Dose"),) if record.started_at is not None else ()
+        panel = TimelinePanel(title, unit, tuple(lines), marks, y_min, y_max, start, end, dosed)
         # timeline_chart escapes every piece of text it includes.
         charts.append(TimelineChart(title, Markup(timeline_chart(panel))))
     return tuple(charts)

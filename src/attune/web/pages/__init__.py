@@ -16,6 +16,7 @@ from attune.web.pages import (
     cycle,
     intake,
     kap_clinic,
+    kap_rems,
     kap_session,
     ledger,
     ledger_reports,
@@ -41,4 +42,5 @@ def router() -> APIRouter:
     pages.include_router(ledger_reports.router)
     pages.include_router(kap_clinic.router)
     pages.include_router(kap_session.router)
+    pages.include_router(kap_rems.router)
     return pages

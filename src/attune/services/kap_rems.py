@@ -21,7 +21,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from fpdf import FPDF
 
@@ -127,13 +127,19 @@ def _stored(uow: UnitOfWork, session_id: int) -> KapRemsRecord:
 
 
 def rems_view(
-    uow: UnitOfWork, actor: Actor, session_id: int, clock: Clock = SYSTEM_CLOCK
+    uow: UnitOfWork,
+    actor: Actor,
+    session_id: int,
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    tz: tzinfo | None = None,
 ) -> RemsView:
-    """The session's REMS record, what is still missing, when it is due (staff)."""
+    """The session's REMS record, what is still missing, when it is due (staff); dates
+    and times in the clinic's time zone ``tz`` (UTC unless given)."""
     now = clock.now()
     with uow:
         session_read(uow, actor, session_id, Action.VIEW_KAP_REMS, clock)
-        view = build_rems_view(_stored(uow, session_id), now.date())
+        view = build_rems_view(_stored(uow, session_id), _today(now, tz), tz)
         uow.commit()
     return view
 
@@ -279,10 +285,15 @@ def unsubmitted_rems(
 
 
 def rems_form(
-    uow: UnitOfWork, actor: Actor, session_id: int, clock: Clock = SYSTEM_CLOCK
+    uow: UnitOfWork,
+    actor: Actor,
+    session_id: int,
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    tz: tzinfo | None = None,
 ) -> tuple[FormLine, ...]:
     """The record as printable lines (section, label, value), in the form's order."""
-    return rems_view(uow, actor, session_id, clock).lines
+    return rems_view(uow, actor, session_id, clock, tz=tz).lines
 
 
 # --- the PDF -------------------------------------------------------------------------------
@@ -319,7 +330,11 @@ def latin1(text: str) -> str:
     return "".join(out)
 
 
-def _pdf(view: RemsView, patient: Patient, now: datetime) -> bytes:
+def _today(now: datetime, tz: tzinfo | None) -> date:
+    return (now.astimezone(tz) if tz is not None else now).date()
+
+
+def _pdf(view: RemsView, patient: Patient, now: datetime, tz: tzinfo | None = None) -> bytes:
     pdf = FPDF(format="Letter")
     pdf.set_creation_date(now)
     pdf.set_title(latin1(f"Spravato REMS monitoring record, session {view.session_id}"))
@@ -329,16 +344,17 @@ def _pdf(view: RemsView, patient: Patient, now: datetime) -> bytes:
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(0, 8, "Spravato REMS patient monitoring record", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
+    zone = str(tz) if tz is not None else "UTC"
     intro = (
-        f"Prepared by Attune on {now:%m/%d/%Y} from session {view.session_id} of "
+        f"Prepared by Attune on {_today(now, tz):%m/%d/%Y} from session {view.session_id} of "
         f"{patient.display_name}. Every field of the REMS patient monitoring form, for "
-        "submission through the SPRAVATO REMS."
+        f"submission through the SPRAVATO REMS. Times are in {zone}."
     )
-    pdf.multi_cell(0, 5, latin1(intro), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, latin1(intro), new_x="LMARGIN", new_y="NEXT", align="L")
     if view.problems:
         pdf.set_font("Helvetica", "B", 9)
         missing = f"Not complete: {len(view.problems)} field(s) still missing or to check."
-        pdf.multi_cell(0, 5, latin1(missing), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, latin1(missing), new_x="LMARGIN", new_y="NEXT", align="L")
     sections: dict[str, list[FormLine]] = {}
     for line in view.lines:
         sections.setdefault(line.section, []).append(line)
@@ -352,6 +368,7 @@ def _pdf(view: RemsView, patient: Patient, now: datetime) -> bytes:
             first_row_as_headings=False,
             borders_layout="HORIZONTAL_LINES",
             line_height=5,
+            text_align="LEFT",
         ) as table:
             for line in lines:
                 row = table.row()

@@ -95,7 +95,10 @@ PAGE_CASES: dict[str, Case] = {
         "POST", "/portal/plan/{plan}/acknowledge", (303, 303, 303, 303, 404, 303), {}
     ),
     "portal careplan": Case(
-        "GET", "/portal/plan/{plan}/careplan.json", (303, 303, 303, 200, 404, 303)
+        # The world's plan is a draft, which the patient does not see until it is agreed.
+        "GET",
+        "/portal/plan/{plan}/careplan.json",
+        (303, 303, 303, 404, 404, 303),
     ),
     "clinic intake": Case("GET", "/clinic/patients/{p}/intake", STAFF_PAGE),
     "clinic profiles": Case("GET", "/clinic/patients/{p}/profiles", STAFF_PAGE),
@@ -167,7 +170,8 @@ API_CASES: dict[str, Case] = {
     "save plan": Case("PUT", "/api/v1/patients/{p}/plan", (422, 422, 403, 403, 404, 401), BAD_PLAN),
     "agree": Case("POST", "/api/v1/plans/{plan}/agree", (200, 409, 403, 403, 404, 401)),
     "acknowledge": Case("POST", "/api/v1/plans/{plan}/acknowledge", (403, 403, 403, 200, 404, 401)),
-    "careplan": Case("GET", "/api/v1/plans/{plan}/careplan", (200, 200, 403, 200, 404, 401)),
+    # A draft plan: the patient gets agreed versions only.
+    "careplan": Case("GET", "/api/v1/plans/{plan}/careplan", (200, 200, 403, 404, 404, 401)),
     "profiles": Case("GET", "/api/v1/patients/{p}/profiles", (200, 200, 403, 200, 404, 401)),
     "cycle versions": Case(
         "GET", "/api/v1/patients/{p}/formulations", (200, 200, 403, 200, 404, 401)

@@ -138,17 +138,28 @@ def test_agreement_and_versions(uow: SqlUnitOfWork, setup: ClinicSetup, clock: F
     history = plans.plan_history(uow, me, patient, clock)
     assert [p.version for p in history] == [1, 2]
     assert history[0] == done
+    # The patient's acknowledgement is of the plan in force, not of the draft revision.
+    with pytest.raises(Conflict):
+        plans.acknowledge_plan(uow, me, revised.id, clock)
+    again = plans.agree_plan(uow, setup.clinician_actor, revised.id, clock)
     with pytest.raises(Conflict, match="newer version"):
         plans.acknowledge_plan(uow, me, done.id, clock)
+    assert plans.acknowledge_plan(uow, me, again.id, clock).agreed
 
 
 def test_careplan_export(uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock) -> None:
     patient = setup.patients[0].id
     saved = plans.save_plan(uow, setup.clinician_actor, patient, _plan(clock.now().date()), clock)
-    resource = plans.careplan_json(uow, setup.patient_actor(0), saved.id, clock)
+    resource = plans.careplan_json(uow, setup.clinician_actor, saved.id, clock)
     assert resource["resourceType"] == "CarePlan"
     assert resource["subject"] == {"reference": f"Patient/{patient}"}
     assert resource["status"] == "draft"
+    # A draft is the care team's work in progress: the patient gets agreed versions only.
+    with pytest.raises(NotFound):
+        plans.careplan_json(uow, setup.patient_actor(0), saved.id, clock)
+    agreed = plans.agree_plan(uow, setup.clinician_actor, saved.id, clock)
+    mine = plans.careplan_json(uow, setup.patient_actor(0), agreed.id, clock)
+    assert mine["id"] == f"plan-{saved.id}"
     assert resource["id"] == f"plan-{saved.id}"
     with uow:
         event = list(uow.audit.in_order())[-1]
@@ -197,12 +208,12 @@ def test_the_plan_view_reads_plan_targets_and_versions_in_one_audited_read(
 
     clock.advance(timedelta(days=1))
     responses.submit_response(uow, me, patient, "phq9", phq9(14), clock)
-    (goal,) = plans.plan_view(uow, me, patient, clock).goals
+    (goal,) = plans.plan_view(uow, setup.clinician_actor, patient, clock).goals
     assert goal.check.status is TargetStatus.NOT_YET
     assert goal.check.latest is not None and goal.check.latest.value == 14
     clock.advance(timedelta(days=14))
     responses.submit_response(uow, me, patient, "phq9", phq9(6), clock)
-    (goal,) = plans.plan_view(uow, me, patient, clock).goals
+    (goal,) = plans.plan_view(uow, setup.clinician_actor, patient, clock).goals
     assert goal.check.status is TargetStatus.MET
     assert goal.check.latest is not None and goal.check.latest.value == 6
     assert goal.check.met_since == clock.now()
@@ -214,6 +225,11 @@ def test_the_plan_view_reads_plan_targets_and_versions_in_one_audited_read(
     view = plans.plan_view(uow, setup.clinician_actor, patient, clock)
     assert view.plan == revised and view.history == (agreed, revised)
     assert view.earlier == (agreed,)
+    # The patient keeps seeing the plan in force while the revision is a draft.
+    mine = plans.plan_view(uow, me, patient, clock)
+    assert mine.plan == agreed and mine.history == (agreed,)
+    (goal,) = mine.goals
+    assert goal.check.status is TargetStatus.MET
 
     before = len(_events(uow))
     with pytest.raises(PermissionDenied):

@@ -108,9 +108,11 @@ class GoalStatus:
 
 @dataclass(frozen=True)
 class PlanView:
-    """A plan page's content: ``plan`` the newest version (None before the first is
-    saved), ``goals`` its goals in order with their target status as of today, and
-    ``history`` every version, oldest first (the newest last)."""
+    """A plan page's content: ``plan`` the version this reader works from — for staff the
+    newest (None before the first is saved), for the patient the newest one their
+    clinician agreed, so a draft revision never hides the plan in force — ``goals`` its
+    goals in order with their target status as of today, and ``history`` every version,
+    oldest first (the newest last)."""
 
     patient_id: int
     plan: StoredPlan | None
@@ -149,10 +151,17 @@ def plan_view(
     with uow:
         patient = open_patient(uow, actor, patient_id, Action.VIEW_PLAN, clock)
         history = tuple(stored_plan(r) for r in uow.plans.for_patient(patient.id))
-        newest = history[-1] if history else None
-        goals = _goal_statuses(uow, newest.plan, patient.id, clock) if newest is not None else ()
+        if not actor.is_staff:
+            history = tuple(p for p in history if p.plan.clinician_agreed_on is not None)
+        shown = history[-1] if history else None
+        goals = _goal_statuses(uow, shown.plan, patient.id, clock) if shown is not None else ()
         uow.commit()
-    return PlanView(patient.id, newest, goals, history)
+    return PlanView(patient.id, shown, goals, history)
+
+
+def _newest_agreed(records: list[PlanRecord]) -> PlanRecord | None:
+    agreed = [r for r in records if stored_plan(r).plan.clinician_agreed_on is not None]
+    return agreed[-1] if agreed else None
 
 
 def plan_history(
@@ -236,7 +245,12 @@ def _change_agreement(
                 fresh = uow.plans.get(record.id, for_update=True)
                 assert fresh is not None
                 record = fresh
-                latest = uow.plans.latest_for_patient(record.patient_id)
+                if action is Action.ACKNOWLEDGE_PLAN:
+                    # The patient acknowledges the plan in force: the newest agreed version,
+                    # even while the clinician drafts a revision.
+                    latest = _newest_agreed(uow.plans.for_patient(record.patient_id))
+                else:
+                    latest = uow.plans.latest_for_patient(record.patient_id)
                 if latest is None or latest.id != record.id:
                     raise Conflict(
                         "A newer version of this plan has been saved; please look at that one.",
@@ -291,6 +305,9 @@ def careplan_json(
             raise _no_such_plan(plan_id) from exc
         uow.commit()
     stored = stored_plan(record)
+    if not actor.is_staff and stored.plan.clinician_agreed_on is None:
+        # A draft is the care team's work in progress; the patient sees agreed versions.
+        raise _no_such_plan(plan_id)
     return to_careplan(
         stored.plan,
         patient_reference=f"Patient/{patient.id}",

@@ -14,6 +14,7 @@ from attune.web.api import (
     cycle,
     instruments,
     intake,
+    kap_clinic,
     kap_portal,
     ledger,
     levelofcare,
@@ -49,5 +50,6 @@ def router() -> APIRouter:
     protected.include_router(ledger.router)
     protected.include_router(cycle.router)
     protected.include_router(kap_portal.router)
+    protected.include_router(kap_clinic.router)
     api.include_router(protected)
     return api

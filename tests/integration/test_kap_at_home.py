@@ -12,7 +12,7 @@ from attune.db import SqlUnitOfWork
 from attune.domain.errors import Conflict, FormErrors, PermissionDenied, StepRefused
 from attune.domain.kap.athome import GateAnswers, GateItem
 from attune.domain.kap.athome_checkins import PostSessionCheckin, SideEffect, SitterCheckin
-from attune.domain.kap.course_model import Phase
+from attune.domain.kap.course_model import Phase, StepKind
 from attune.services import kap_course, kap_home, kap_integration
 from attune.services.actors import Actor
 from attune.services.clock import FixedClock
@@ -95,9 +95,17 @@ def test_no_dose_without_that_days_passed_gate(
     assert "Please wait until" in hungry.result.failures[0].instruction
     with pytest.raises(StepRefused):
         kap_home.record_home_dose(uow, me, course.id, clock.now(), clock)
+    before = kap_course.course_view(uow, me, setup.patients[0].id, clock)
+    assert before is not None
+    steps = {s.kind: s for s in before.next_steps}
+    assert steps[StepKind.GATE].allowed and not steps[StepKind.DOSE_AT_HOME].allowed
     # Put right later the same day, the gate passes.
     clock.advance(timedelta(hours=3))
     assert kap_home.dosing_day_gate(uow, me, course.id, _ready(clock), clock).may_dose
+    after = kap_course.course_view(uow, me, setup.patients[0].id, clock)
+    assert after is not None
+    steps = {s.kind: s for s in after.next_steps}
+    assert StepKind.GATE not in steps and steps[StepKind.DOSE_AT_HOME].allowed
     assert _flags(uow, setup) == []
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from attune.domain.errors import Conflict, NotFound, StepRefused, ValidationError
 from attune.domain.kap import checks
@@ -155,26 +155,37 @@ def open_course(
 
 
 def course_view(
-    uow: UnitOfWork, actor: Actor, patient_id: int, clock: Clock = SYSTEM_CLOCK
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    tz: tzinfo | None = None,
 ) -> CourseView | None:
-    """The patient's newest course (None if none was ever opened)."""
+    """The patient's newest course (None if none was ever opened); ``tz`` is the
+    patient's time zone, for the day of an at-home gate in the next steps."""
     now = clock.now()
     with uow:
         patient = open_patient(uow, actor, patient_id, Action.VIEW_KAP, clock)
         course = _newest(uow, patient.id)
-        view = build_course_view(uow, course, now) if course is not None else None
+        view = build_course_view(uow, course, now, tz) if course is not None else None
         uow.commit()
     return view
 
 
 def course_by_id(
-    uow: UnitOfWork, actor: Actor, course_id: int, clock: Clock = SYSTEM_CLOCK
+    uow: UnitOfWork,
+    actor: Actor,
+    course_id: int,
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    tz: tzinfo | None = None,
 ) -> CourseView:
     """One course by its id (an older one, say)."""
     now = clock.now()
     with uow:
         _, course = course_read(uow, actor, course_id, Action.VIEW_KAP, clock)
-        view = build_course_view(uow, course, now)
+        view = build_course_view(uow, course, now, tz)
         uow.commit()
     return view
 

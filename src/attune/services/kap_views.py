@@ -432,7 +432,11 @@ def _summary(
     )
 
 
-def build_course_view(uow: UnitOfWork, course: LoadedCourse, now: datetime) -> CourseView:
+def build_course_view(
+    uow: UnitOfWork, course: LoadedCourse, now: datetime, tz: tzinfo | None = None
+) -> CourseView:
+    """The course as of ``now``; ``tz`` is the patient's time zone, for the day of an
+    at-home gate (UTC unless given)."""
     state = course.state
     done = {p.module: p for p in uow.kap.preparations(course.id)}
     modules = tuple(
@@ -465,7 +469,7 @@ def build_course_view(uow: UnitOfWork, course: LoadedCourse, now: datetime) -> C
         consent=consent_view(uow.kap.consents(course.id)),
         eligibility=stored_eligibility(eligibilities[-1]) if eligibilities else None,
         sign_off=signoff_view(signoffs[-1]) if signoffs else None,
-        next_steps=next_steps(state, now),
+        next_steps=next_steps(state, now, (now.astimezone(tz) if tz is not None else now).date()),
         overdue=overdue(state, now),
         sessions=tuple(_summary(uow, course, s, now) for s in uow.kap.sessions(course.id)),
         open_adverse_events=state.open_adverse_events,

@@ -17,6 +17,7 @@ from attune.web.pages import (
     intake,
     kap_clinic,
     kap_rems,
+    kap_portal,
     kap_session,
     ledger,
     ledger_reports,
@@ -32,6 +33,7 @@ def router() -> APIRouter:
     pages.include_router(auth.router)
     pages.include_router(portal.router)
     pages.include_router(breathwork.router)
+    pages.include_router(kap_portal.router)
     pages.include_router(clinic.router)
     pages.include_router(intake.router)
     pages.include_router(levelofcare.router)

@@ -19,6 +19,7 @@ then. A session of another patient than the address names is not found.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -76,6 +77,23 @@ NOTICES = {
     "scheduled": "The integration session is booked.",
     "integrated": "The integration session is recorded.",
 }
+
+
+#: A domain field inside one of the record's lists: ``vitals[2].diastolic``, ``ratings[0]``.
+_ITEM = re.compile(r"^(?:vitals|ratings|adverse_events)\[\d+\](?:\.(.+))?$")
+#: Where a message about a whole list item goes on each form.
+_WHOLE_ITEM = {"vitals": "systolic", "ratings": "sedation", "event": "kind"}
+
+
+def local_errors(errors: dict[str, str], form_name: str) -> dict[str, str]:
+    """The domain's messages by this form's own field names (a new reading, rating or
+    event is the last item of its list in the record the domain checked)."""
+    found: dict[str, str] = {}
+    for name, message in errors.items():
+        match = _ITEM.match(name)
+        key = name if match is None else (match.group(1) or _WHOLE_ITEM.get(form_name, name))
+        found.setdefault(key, message)
+    return found
 
 
 @dataclass(frozen=True)
@@ -405,7 +423,7 @@ def _again(
         clock,
         form=form_name,
         values=values,
-        errors=errors_of(error, fallback),
+        errors=local_errors(errors_of(error, fallback), form_name),
         status_code=422,
     )
 

@@ -295,11 +295,15 @@ def test_the_session_record_from_the_dose_to_the_signature(
     assert (
         client.post(
             url + "/ratings",
-            data={"csrf_token": token, "at": "2026-01-05T10:20", "sedation": "1",
-                  "dissociation": "2"},
+            data={
+                "csrf_token": token,
+                "at": "2026-01-05T10:20",
+                "sedation": "1",
+                "dissociation": "2",
+            },
         ).status_code
         == 303
-    )  # fmt: skip
+    )
     refused = client.post(url + "/sign", data={"csrf_token": token})
     assert refused.status_code == 422
     words = text_of(refused.text)
@@ -346,16 +350,26 @@ def test_adverse_events_and_the_integration_session(
 
     no_action = client.post(
         url + "/adverse-events",
-        data={"csrf_token": token, "kind": "nausea", "severity": "mild",
-              "onset": "2026-01-05T10:20", "action": ""},
-    )  # fmt: skip
+        data={
+            "csrf_token": token,
+            "kind": "nausea",
+            "severity": "mild",
+            "onset": "2026-01-05T10:20",
+            "action": "",
+        },
+    )
     assert no_action.status_code == 422
     assert "Say what was done." in field_error(no_action.text, "f-event-action")
     opened = client.post(
         url + "/adverse-events",
-        data={"csrf_token": token, "kind": "nausea", "severity": "mild",
-              "onset": "2026-01-05T10:20", "action": "Ondansetron 4 mg"},
-    )  # fmt: skip
+        data={
+            "csrf_token": token,
+            "kind": "nausea",
+            "severity": "mild",
+            "onset": "2026-01-05T10:20",
+            "action": "Ondansetron 4 mg",
+        },
+    )
     assert opened.status_code == 303
     words = text_of(client.get(base).text)
     assert "Adverse events open" in words

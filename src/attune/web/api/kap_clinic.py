@@ -13,7 +13,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from attune.domain.errors import ValidationError
 from attune.domain.kap.eligibility_model import AtHomeAnswers
 from attune.domain.kap.session import DischargeChecklist
 from attune.domain.kap.session_events import AdverseEvent, AdverseEventKind, Rating, Severity
@@ -90,17 +89,9 @@ def assess(
     """Check eligibility for the course's program (staff) from the intake, the latest
     PHQ-9, open flags and the level of care in force, with the blood pressure measured now
     and, at home, the patient's answers. Every reason comes back with its sources."""
-    if (body.systolic is None) != (body.diastolic is None):
-        missing = "diastolic" if body.diastolic is None else "systolic"
-        raise ValidationError("Blood pressure needs both numbers.", field=missing)
-    pressure = (
-        (body.systolic, body.diastolic)
-        if body.systolic is not None and body.diastolic is not None
-        else None
-    )
     answers = AtHomeAnswers(**body.at_home.model_dump()) if body.at_home is not None else None
     return EligibilityOut.of(
-        kap_course.assess_eligibility(uow, actor, course_id, pressure, answers, clock)
+        kap_course.assess_eligibility(uow, actor, course_id, body.pressure, answers, clock)
     )
 
 
@@ -227,13 +218,6 @@ def rating(
     return SessionOut.of(kap_sessions.record_rating(uow, actor, session_id, value, clock))
 
 
-def _choice(kind: type[AdverseEventKind] | type[Severity], value: str, field: str) -> str:
-    allowed = [k.value for k in kind]
-    if value not in allowed:
-        raise ValidationError(f"Choose one of {', '.join(allowed)}.", field=field)
-    return value
-
-
 @router.post(
     "/kap-sessions/{session_id}/adverse-events",
     response_model=SessionOut,
@@ -245,8 +229,8 @@ def adverse_event(
     """Record an adverse event; one left open is opened on the course too and blocks the
     next dose until it is closed."""
     event = AdverseEvent(
-        AdverseEventKind(_choice(AdverseEventKind, body.kind, "kind")),
-        Severity(_choice(Severity, body.severity, "severity")),
+        AdverseEventKind(body.kind),
+        Severity(body.severity),
         body.onset,
         body.action,
         body.resolved_at,

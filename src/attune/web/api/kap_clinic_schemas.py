@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, JsonValue
+from pydantic import AwareDatetime, BaseModel, Field, JsonValue, model_validator
 
 from attune.domain.kap.course_model import NextStep, OverdueIntegration
 from attune.domain.kap.eligibility_model import Reason
@@ -28,7 +28,21 @@ from attune.services.kap_views import (
 )
 
 Number = Decimal | str
-ProgramId = Literal["in_office", "at_home", "spravato_in_office"]
+EventKind = Literal[
+    "nausea",
+    "vomiting",
+    "raised_blood_pressure",
+    "fast_heart_rate",
+    "low_oxygen",
+    "slowed_breathing",
+    "oversedation",
+    "anxiety_or_agitation",
+    "distressing_dissociation",
+    "headache",
+    "dizziness",
+    "allergic_reaction",
+    "other",
+]
 
 
 def as_json(value: object) -> JsonValue:
@@ -292,11 +306,25 @@ class AtHomeIn(BaseModel):
 
 
 class AssessIn(BaseModel):
-    systolic: int | None = Field(default=None, description="Blood pressure measured now (mmHg)")
+    systolic: int | None = Field(
+        default=None, description="Blood pressure measured now (mmHg); both numbers or neither"
+    )
     diastolic: int | None = None
     at_home: AtHomeIn | None = Field(
         default=None, description="At home: what the patient confirms (null: not asked)"
     )
+
+    @model_validator(mode="after")
+    def both_numbers(self) -> AssessIn:
+        if (self.systolic is None) != (self.diastolic is None):
+            raise ValueError("blood pressure needs both numbers (systolic and diastolic)")
+        return self
+
+    @property
+    def pressure(self) -> tuple[int, int] | None:
+        if self.systolic is None or self.diastolic is None:
+            return None
+        return (self.systolic, self.diastolic)
 
 
 class SignOffIn(BaseModel):
@@ -411,18 +439,14 @@ class VitalsIn(BaseModel):
 
 class RatingIn(BaseModel):
     at: AwareDatetime
-    sedation: int = Field(ge=0, le=4)
-    dissociation: int = Field(ge=0, le=4)
+    sedation: int = Field(description="0 to 4")
+    dissociation: int = Field(description="0 to 4")
     note: str = ""
 
 
 class AdverseEventIn(BaseModel):
-    kind: str = Field(
-        description="nausea, vomiting, raised_blood_pressure, fast_heart_rate, low_oxygen, "
-        "slowed_breathing, oversedation, anxiety_or_agitation, distressing_dissociation, "
-        "headache, dizziness, allergic_reaction or other"
-    )
-    severity: str = Field(description="mild, moderate or severe")
+    kind: EventKind
+    severity: Literal["mild", "moderate", "severe"]
     onset: AwareDatetime
     action: str = Field(description="What was done")
     description: str = ""

@@ -16,8 +16,9 @@ from attune.web.pages import (
     cycle,
     intake,
     kap_clinic,
-    kap_rems,
+    kap_home,
     kap_portal,
+    kap_rems,
     kap_session,
     ledger,
     ledger_reports,
@@ -34,6 +35,7 @@ def router() -> APIRouter:
     pages.include_router(portal.router)
     pages.include_router(breathwork.router)
     pages.include_router(kap_portal.router)
+    pages.include_router(kap_home.router)
     pages.include_router(clinic.router)
     pages.include_router(intake.router)
     pages.include_router(levelofcare.router)

@@ -74,7 +74,11 @@ def home(request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep) -> Res
     return render(
         request,
         "portal/home.html",
-        {"due": [_card(get_instruments(request), d) for d in start.due], "intake": start.intake},
+        {
+            "due": [_card(get_instruments(request), d) for d in start.due],
+            "intake": start.intake,
+            "kap": start.kap,
+        },
     )
 
 

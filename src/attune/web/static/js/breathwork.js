@@ -13,7 +13,7 @@
 (function () {
   "use strict";
 
-  var SMALL = 0.45;
+  var SMALL = 0.55;
   var FULL = 1;
   var TONES = { inhale: 523.25, hold_in: 659.25, exhale: 392.0, hold_out: 329.63 };
 

@@ -4,37 +4,33 @@ The demo always uses its own SQLite file, ``demo.db`` in the data folder, and bu
 afresh on every run (a demo is only believable when its history ends today). It never
 touches ``attune.db`` or the database named by ``ATTUNE_DATABASE_URL``.
 
-The history comes from :mod:`attune.sim.demo_history` (synthetic, seeded) and is replayed
-through the service functions with a clock set to each moment in turn, so the scores,
-flags, schedules and the audit chain are made exactly as real ones would be.
+The history comes from :mod:`attune.sim.demo_history`, the care path (intakes, level of
+care, cycles, plans) from :mod:`attune.sim.demo_care` and the KAP courses and ledger from
+:mod:`attune.sim.demo_kap` (all synthetic and seeded). :mod:`attune.cli.demo_replay`
+plays them through the service functions with a clock set to each moment in turn, so
+the scores, flags, recommendations, schedules and the audit chain are made exactly as
+real ones would be.
 """
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from attune.cli.demo_replay import Replay, timeline
 from attune.cli.state import get_state
 from attune.config import Settings
-from attune.services import assignments, records, responses, users
-from attune.services.actors import Actor, Role
+from attune.services import records
 from attune.services.clock import SYSTEM_CLOCK, Clock, FixedClock
 from attune.services.ports import UnitOfWork
-from attune.sim.demo_history import (
-    INTAKE,
-    RECURRING,
-    DemoAcknowledgement,
-    DemoHistory,
-    DemoPatient,
-    DemoResponse,
-    generate,
-)
+from attune.sim.demo_care import DemoCare, generate_care
+from attune.sim.demo_history import DemoHistory, generate
+from attune.sim.demo_kap import DemoKap, generate_kap
 
 #: Every demo login has this password (the demo is for a developer's own machine).
 DEMO_PASSWORD = "attune-demo-password"
@@ -42,24 +38,23 @@ DEMO_FILE = "demo.db"
 DEFAULT_SEED = 2026
 
 
-@dataclass(frozen=True)
-class _Join:
-    patient: DemoPatient
-
-    @property
-    def at(self) -> datetime:
-        return self.patient.joined
-
-
 @dataclass
 class LoadedDemo:
     """What was created, for printing the logins and for tests."""
 
     history: DemoHistory
+    care: DemoCare
+    kap: DemoKap
     clinic_id: int
     patient_ids: dict[str, int]
     responses: int
     open_flags: int
+    intakes: int = 0
+    cycles: int = 0
+    plans: int = 0
+    courses: int = 0
+    kap_sessions: int = 0
+    ledger_entries: int = 0
 
 
 def demo_settings(base: Settings) -> Settings:
@@ -74,88 +69,6 @@ def remove_demo_database(data_dir: Path) -> None:
         (data_dir / f"{DEMO_FILE}{suffix}").unlink(missing_ok=True)
 
 
-class _Replay:
-    """Plays the history through the services, one moment at a time."""
-
-    def __init__(self, uow: UnitOfWork, history: DemoHistory, clock: FixedClock) -> None:
-        self.uow = uow
-        self.history = history
-        self.clock = clock
-        self.clinicians: list[Actor] = []
-        self.patients: dict[str, tuple[int, Actor]] = {}
-        self.assignment_ids: dict[tuple[str, str], int] = {}
-        self.responses = 0
-
-    def staff(self) -> int:
-        uow, clock, history = self.uow, self.clock, self.history
-        clinic = users.create_clinic(uow, history.clinic_name, clock)
-        for person in (history.admin, *history.clinicians):
-            info = users.create_staff_user(
-                uow,
-                None,
-                email=person.email,
-                name=person.name,
-                role=person.role,
-                password=DEMO_PASSWORD,
-                clinic_id=clinic.id,
-                clock=clock,
-            )
-            if info.role is Role.CLINICIAN:
-                self.clinicians.append(Actor(info.id, clinic.id, info.role, info.name))
-        return clinic.id
-
-    def join(self, patient: DemoPatient) -> None:
-        clinician = self.clinicians[patient.clinician]
-        info = users.create_patient(
-            self.uow,
-            clinician,
-            display_name=patient.display_name,
-            email=patient.email,
-            password=DEMO_PASSWORD,
-            date_of_birth=patient.date_of_birth,
-            sex=patient.sex,
-            clock=self.clock,
-        )
-        assert info.user_id is not None
-        actor = Actor(info.user_id, info.clinic_id, Role.PATIENT, info.display_name, info.id)
-        self.patients[patient.key] = (info.id, actor)
-        starts = patient.joined.date()
-        plan = [(i, None) for i in INTAKE] + [(i, every) for i, every in RECURRING]
-        for instrument_id, every_days in plan:
-            if not any(
-                isinstance(e, DemoResponse)
-                and e.patient == patient.key
-                and e.instrument_id == instrument_id
-                for e in self.history.events
-            ):
-                continue
-            assignment = assignments.assign_instrument(
-                self.uow, clinician, info.id, instrument_id, every_days, starts, self.clock
-            )
-            self.assignment_ids[(patient.key, instrument_id)] = assignment.id
-
-    def respond(self, event: DemoResponse) -> None:
-        patient_id, actor = self.patients[event.patient]
-        assignment_id = self.assignment_ids.get((event.patient, event.instrument_id))
-        responses.submit_response(
-            self.uow,
-            actor,
-            patient_id,
-            event.instrument_id,
-            event.answers,
-            self.clock,
-            assignment_id=assignment_id,
-        )
-        self.responses += 1
-
-    def acknowledge(self, event: DemoAcknowledgement, patient: DemoPatient) -> None:
-        patient_id, _ = self.patients[event.patient]
-        clinician = self.clinicians[patient.clinician]
-        record = records.patient_record(self.uow, clinician, patient_id, self.clock)
-        for flag in record.open_flags:
-            responses.acknowledge_flag(self.uow, clinician, flag.id, self.clock, note=event.note)
-
-
 def load_demo(
     uow: UnitOfWork,
     *,
@@ -167,38 +80,37 @@ def load_demo(
     """Create the demo clinic and its history, up to ``clock.now()``, through the services."""
     now = clock.now()
     history = generate(seed, now, patients=patients)
+    care = generate_care(seed, history, now)
+    kap = generate_kap(seed, history, care, now)
     replay_clock = FixedClock(history.starts)
-    replay = _Replay(uow, history, replay_clock)
+    replay = Replay(uow, history, care, kap, replay_clock, DEMO_PASSWORD)
     clinic_id = replay.staff()
-    by_key = {p.key: p for p in history.patients}
-    timeline: list[_Join | DemoResponse | DemoAcknowledgement] = [
-        _Join(p) for p in history.patients
-    ]
-    timeline += history.events
-    timeline.sort(key=lambda e: (e.at, 0 if isinstance(e, _Join) else 1))
-    task = progress.add_task("building the demo clinic", total=len(timeline)) if progress else None
-    for event in timeline:
-        replay_clock.set(event.at)
-        if isinstance(event, _Join):
-            replay.join(event.patient)
-        elif isinstance(event, DemoResponse):
-            replay.respond(event)
-        else:
-            replay.acknowledge(event, by_key[event.patient])
+    events = timeline(history, care, kap)
+    task = progress.add_task("building the demo clinic", total=len(events)) if progress else None
+    for event in events:
+        replay.play(event)
         if progress is not None and task is not None:
             progress.advance(task)
     replay_clock.set(now)
     open_flags = 0
     for key, (patient_id, _) in replay.patients.items():
-        clinician = replay.clinicians[by_key[key].clinician]
-        record = records.patient_record(uow, clinician, patient_id, replay_clock)
+        record = records.patient_record(uow, replay.clinician_of(key), patient_id, replay_clock)
         open_flags += len(record.open_flags)
+    counts = replay.counts
     return LoadedDemo(
         history=history,
+        care=care,
+        kap=kap,
         clinic_id=clinic_id,
         patient_ids={k: v[0] for k, v in replay.patients.items()},
-        responses=replay.responses,
+        responses=counts.responses,
         open_flags=open_flags,
+        intakes=counts.intakes,
+        cycles=counts.cycles,
+        plans=len(counts.plans),
+        courses=counts.courses,
+        kap_sessions=counts.sessions,
+        ledger_entries=counts.ledger_entries,
     )
 
 
@@ -213,6 +125,9 @@ def logins_text(demo: LoadedDemo, settings: Settings) -> str:
         f"Demo clinic '{history.clinic_name}': {len(staff)} staff, "
         f"{len(history.patients)} patients, {demo.responses} responses, "
         f"{demo.open_flags} open flag(s).",
+        f"Also: {demo.intakes} intakes, {demo.cycles} cycle versions, {demo.plans} plans, "
+        f"{demo.courses} KAP courses ({demo.kap_sessions} dosing sessions), "
+        f"{len(demo.kap.lots)} ledger lots.",
         f"Database: {settings.data_dir / DEMO_FILE} (rebuilt on every `attune demo`).",
         "",
         f"Demo logins (every password is {DEMO_PASSWORD}):",
@@ -246,10 +161,16 @@ def demo_command(
 
     Creates a clinic with an admin, three clinicians and synthetic patients whose
     PHQ-9 and GAD-7 answers every 14 days (and intake questionnaires) improve, hold
-    steady or worsen, including at least one open suicidal-ideation flag. Everything is
-    made through the same service functions the app uses, so scores, flags and the
-    audit log are real. The demo uses its own SQLite file, demo.db in ATTUNE_DATA_DIR,
-    rebuilt from scratch on every run; it never touches attune.db or
+    steady or worsen, including at least one open suicidal-ideation flag. Most patients
+    have a submitted intake, a level-of-care recommendation (accepted, overridden with a
+    rationale, or waiting for review; some with safety actions), and many a cycle and an
+    agreed treatment plan. Four have ketamine-assisted psychotherapy courses in
+    different phases (preparation; in office mid-course; at home with today's gate
+    passed; Spravato with a REMS record to submit), and the controlled-substance ledger
+    holds their lots, administrations, a witnessed waste and a count. Everything is made
+    through the same service functions the app uses, so scores, flags, recommendations
+    and the audit log are real. The demo uses its own SQLite file, demo.db in
+    ATTUNE_DATA_DIR, rebuilt from scratch on every run; it never touches attune.db or
     ATTUNE_DATABASE_URL. It runs in development mode, so no secret key is needed. Prints
     the demo logins, then serves http://ATTUNE_HOST:ATTUNE_PORT.
     """

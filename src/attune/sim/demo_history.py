@@ -19,16 +19,27 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 
 from attune.domain.instruments import Instrument, Item, list_instruments
+from attune.domain.intake import Addiction, AddictionType, default_battery
 
 #: Asked every ``every_days`` days from the day a patient joins.
 RECURRING: tuple[tuple[str, int], ...] = (("phq9", 14), ("gad7", 14))
-#: Asked once, when a patient joins, if the instrument ships with Attune. In the order a
-#: clinic would give them; ids that do not exist (yet) are skipped.
-INTAKE: tuple[str, ...] = ("audit", "dast10", "pgsi", "ecrr", "pcl5", "ace", "ders16")
-#: Intake measures of one kind of addiction: high for the patient's main problem, low for
-#: the others. The rest follow the patient's overall severity.
-PROBLEM_MEASURES = {"audit": "alcohol", "dast10": "drugs", "pgsi": "gambling"}
-PROBLEMS = ("alcohol", "alcohol", "alcohol", "drugs", "drugs", "gambling")
+#: The main problem that brings a patient to the clinic, drawn from this list (repeats
+#: weight the draw): substances, behaviours and distractions, alcohol the most common.
+PROBLEMS: tuple[AddictionType, ...] = (
+    AddictionType.ALCOHOL, AddictionType.ALCOHOL, AddictionType.ALCOHOL,
+    AddictionType.ALCOHOL, AddictionType.OPIOIDS, AddictionType.STIMULANTS,
+    AddictionType.CANNABIS, AddictionType.GAMBLING, AddictionType.GAMBLING,
+    AddictionType.GAMING, AddictionType.SOCIAL_MEDIA, AddictionType.OVERWORK,
+)  # fmt: skip
+#: What some patients name besides their main problem.
+ALSO: tuple[AddictionType, ...] = (
+    AddictionType.NICOTINE, AddictionType.CANNABIS, AddictionType.ALCOHOL,
+    AddictionType.STREAMING, AddictionType.SHOPPING, AddictionType.SOCIAL_MEDIA,
+)  # fmt: skip
+#: How often a patient names a second addiction.
+ALSO_SHARE = 0.45
+#: When a patient answers their first questionnaires, after joining (the intake comes first).
+FIRST_SITTING = timedelta(minutes=30)
 #: Intake measures that run lower than the overall severity (chosen by eye so the demo
 #: looks like a plausible clinic; not calibrated against any data).
 DAMPING = {"ace": 0.6, "pcl5": 0.8, "ders16": 0.9}
@@ -69,14 +80,44 @@ class DemoPatient:
     sex: str
     date_of_birth: date
     clinician: int  # index into DemoHistory.clinicians
-    #: The main problem that brought them to the clinic (see PROBLEM_MEASURES).
-    problem: str
+    #: The main problem that brought them to the clinic.
+    problem: AddictionType
     course: Course
     joined: datetime
     start_severity: float
     end_severity: float
     #: Whether this patient's item-9-type answers can be above zero.
     at_risk: bool
+    #: Anything else they name (a second substance, behaviour or distraction).
+    also: tuple[AddictionType, ...] = ()
+
+    @property
+    def addictions(self) -> tuple[AddictionType, ...]:
+        """What the patient names, the main problem first."""
+        return (self.problem, *self.also)
+
+
+def intake_instruments(patient: DemoPatient, known: dict[str, Instrument]) -> tuple[str, ...]:
+    """The questionnaires a patient answers once, when they join: the intake battery for
+    what they name (:func:`attune.domain.intake.default_battery`), without the recurring
+    ones (answered in the first round) and any that do not ship with Attune."""
+    recurring = {i for i, _ in RECURRING}
+    battery = default_battery(Addiction(what) for what in patient.addictions)
+    return tuple(
+        e.instrument_id
+        for e in battery
+        if e.instrument_id in known and e.instrument_id not in recurring
+    )
+
+
+def screens_for(what: AddictionType) -> tuple[str, ...]:
+    """The battery's screens written for one addiction (none for, say, nicotine)."""
+    everyone = {e.instrument_id for e in default_battery(())}
+    return tuple(
+        e.instrument_id
+        for e in default_battery((Addiction(what),))
+        if e.instrument_id not in everyone
+    )
 
 
 @dataclass(frozen=True)
@@ -183,6 +224,10 @@ def _patients(
         days_in_care = rng.randint(45, 180)
         joined = _clock_time(rng, (today - timedelta(days=days_in_care)).date())
         birth_year = today.year - rng.randint(21, 67)
+        problem = rng.choice(PROBLEMS)
+        also: tuple[AddictionType, ...] = ()
+        if rng.random() < ALSO_SHARE:
+            also = (rng.choice([a for a in ALSO if a is not problem]),)
         patients.append(
             DemoPatient(
                 key=f"p{n + 1}",
@@ -191,12 +236,13 @@ def _patients(
                 sex=rng.choice(("female", "male")),
                 date_of_birth=date(birth_year, rng.randint(1, 12), rng.randint(1, 28)),
                 clinician=n % clinicians,
-                problem=rng.choice(PROBLEMS),
+                problem=problem,
                 course=course,
                 joined=joined,
                 start_severity=start,
                 end_severity=end,
                 at_risk=course is Course.WORSENING or rng.random() < 0.1,
+                also=also,
             )
         )
     return patients
@@ -239,7 +285,8 @@ def generate(
     )
 
 
-def _raises_flag(instrument: Instrument, answers: dict[str, int | None]) -> bool:
+def raises_flag(instrument: Instrument, answers: dict[str, int | None]) -> bool:
+    """Whether these answers raise one of the instrument's critical-item flags."""
     return any(
         (answers.get(c.link_id) or 0) >= c.minimum
         for c in instrument.critical
@@ -255,17 +302,16 @@ def _history(
 ) -> list[DemoResponse | DemoAcknowledgement]:
     """The first sitting (intake measures and the first round), then the later rounds."""
     events: list[DemoResponse | DemoAcknowledgement] = []
-    sitting = patient.joined + timedelta(minutes=30)
-    for instrument_id in INTAKE:
-        if instrument_id not in known:
-            continue
-        problem = PROBLEM_MEASURES.get(instrument_id)
-        if problem is None:
-            severity = _severity(patient, sitting, today) * DAMPING.get(instrument_id, 1.0)
-        elif problem == patient.problem:
-            severity = rng.uniform(0.45, 0.85)
+    sitting = patient.joined + FIRST_SITTING
+    main = set(screens_for(patient.problem))
+    for instrument_id in intake_instruments(patient, known):
+        if instrument_id in main:
+            # Near the patient's overall severity, so milder patients score milder.
+            severity = min(max(0.9 * patient.start_severity + rng.gauss(0.0, 0.1), 0.2), 0.85)
+        elif any(instrument_id in screens_for(a) for a in patient.also):
+            severity = rng.uniform(0.15, 0.4)
         else:
-            severity = rng.uniform(0.0, 0.15)
+            severity = _severity(patient, sitting, today) * DAMPING.get(instrument_id, 1.0)
         answers = answers_for(
             rng, known[instrument_id], severity, allow_missing=False, subscale_spread=0.2
         )
@@ -282,7 +328,7 @@ def _history(
             risky = patient.at_risk and rng.random() < 0.25
             answers = answers_for(rng, instrument, _severity(patient, at, today), risky=risky)
             events.append(DemoResponse(patient.key, instrument_id, at, answers, True))
-            if _raises_flag(instrument, answers):
+            if raises_flag(instrument, answers):
                 seen = at + timedelta(hours=rng.randint(2, 20))
                 if seen < today:
                     note = "Called the patient the same day; safety plan reviewed."

@@ -1,4 +1,6 @@
-"""``attune demo`` builds a believable clinic through the services, and ``make run`` serves it."""
+"""``attune demo`` builds a believable clinic through the services, and ``make run`` serves it:
+questionnaires, the care path (intakes, level of care, cycles, plans), KAP courses and
+the controlled-substance ledger."""
 
 from __future__ import annotations
 
@@ -15,10 +17,16 @@ import httpx
 from typer.testing import Result
 
 from attune.cli.demo import DEMO_PASSWORD
-from attune.db import open_database
+from attune.db import Database, open_database
+from attune.domain.kap.course_model import Phase
+from attune.services import formulation, intake, kap_course, kap_sessions, ledger, levelofcare
+from attune.services import plans as plan_service
+from attune.services.actors import Actor
 from attune.services.audit import verify_audit
 from attune.services.auth import log_in
 from attune.services.clock import SYSTEM_CLOCK
+from attune.services.ledger_reports import overview
+from attune.services.levelofcare import RecommendationStatus
 from attune.services.records import caseload, patient_record
 
 Invoke = Callable[..., Result]
@@ -33,10 +41,12 @@ def _logins(output: str) -> dict[str, str]:
 def test_demo_builds_the_clinic_and_prints_working_logins(
     run_attune: Invoke, tmp_path: Path
 ) -> None:
-    result = run_attune(["demo", "--no-serve", "--patients", "8"])
+    result = run_attune(["demo", "--no-serve", "--patients", "12"])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "8 patients" in out and "open flag(s)" in out
+    assert "12 patients" in out and "open flag(s)" in out
+    assert re.search(r"Also: \d+ intakes, \d+ cycle versions, \d+ plans, 4 KAP courses", out)
+    assert "3 ledger lots" in out
     assert f"every password is {DEMO_PASSWORD}" in out
     assert "development mode: no secret key is needed" in out
     assert "http://127.0.0.1:8000" in out
@@ -54,7 +64,7 @@ def test_demo_builds_the_clinic_and_prints_working_logins(
         admin_email = next(e for e, role in logins.items() if role == "admin")
         admin = log_in(database.unit_of_work(), admin_email, DEMO_PASSWORD, SYSTEM_CLOCK, 1).actor
         rows = caseload(database.unit_of_work(), admin, SYSTEM_CLOCK)
-        assert len(rows) == 8
+        assert len(rows) == 12
         open_flags = [f for row in rows for f in row.open_flags]
         assert any(f.kind == "suicidal_ideation" for f in open_flags)
         assert f"{len(open_flags)} open flag(s)" in out
@@ -62,16 +72,73 @@ def test_demo_builds_the_clinic_and_prints_working_logins(
         phq9 = next(s for s in record.series if s.instrument_id == "phq9")
         assert len(phq9.points) >= 3  # months of fortnightly history
         ids = {r.instrument_id for r in record.responses}
-        assert {"phq9", "gad7", "audit", "ecrr"} <= ids
+        assert {"phq9", "gad7", "ecrr"} <= ids
+        assert ids & {"audit", "dast10", "pgsi", "igds9sf", "bsmas", "bwas"}
         verification = verify_audit(database.unit_of_work())
         assert verification.ok and verification.checked > 100
+        _the_care_path_is_there(database, admin, [row.patient_id for row in rows])
+        _kap_and_the_ledger_are_there(database, admin, [row.patient_id for row in rows])
     finally:
         database.dispose()
+    verified = run_attune(
+        ["audit", "verify"], env={"ATTUNE_DATABASE_URL": f"sqlite:///{db_path.as_posix()}"}
+    )
+    assert verified.exit_code == 0, verified.output
+    assert "the chain is intact" in verified.stdout
 
     # Fresh every time: a second run rebuilds the same clinic instead of failing on it.
-    again = run_attune(["demo", "--no-serve", "--patients", "8"])
+    again = run_attune(["demo", "--no-serve", "--patients", "12"])
     assert again.exit_code == 0, again.output
     assert _logins(again.stdout) == logins
+
+
+def _the_care_path_is_there(database: Database, admin: Actor, patients: list[int]) -> None:
+    """Intakes (most submitted, one open), recommendations (accepted, overridden and
+    waiting, one with a safety action), cycles and agreed plans."""
+    uow = database.unit_of_work
+    intakes = [intake.current_intake(uow(), admin, p, SYSTEM_CLOCK) for p in patients]
+    submitted = [i for i in intakes if i is not None and not i.open]
+    assert len(submitted) >= len(patients) // 2
+    assert any(i is not None and i.open for i in intakes)
+    assert all(i.battery and all(b.status != "not_assigned" for b in i.battery) for i in submitted)
+    views = [levelofcare.level_of_care(uow(), admin, i.patient_id, SYSTEM_CLOCK) for i in submitted]
+    history = [r for v in views for r in v.history]
+    statuses = {r.status for r in history}
+    assert {RecommendationStatus.ACCEPTED, RecommendationStatus.OVERRIDDEN} <= statuses
+    assert any(v.needs_review for v in views)
+    assert any(r.recommendation.safety_actions for r in history)
+    assert all(r.rationale for r in history if r.status is RecommendationStatus.OVERRIDDEN)
+    cycles = [formulation.formulation_history(uow(), admin, p, SYSTEM_CLOCK) for p in patients]
+    assert any(cycles)
+    plans = [plan_service.current_plan(uow(), admin, p, SYSTEM_CLOCK) for p in patients]
+    agreed = [p for p in plans if p is not None and p.agreed]
+    assert agreed and all(p.plan.goals and p.plan.level_of_care for p in agreed)
+
+
+def _kap_and_the_ledger_are_there(database: Database, admin: Actor, patients: list[int]) -> None:
+    """Four courses in different phases with signed sessions, a warning, a REMS record
+    waiting; ledger lots with administrations, a witnessed waste and a count."""
+    uow = database.unit_of_work
+    courses = [kap_course.course_view(uow(), admin, p, SYSTEM_CLOCK) for p in patients]
+    found = [c for c in courses if c is not None]
+    assert len(found) == 4
+    assert {c.phase for c in found} == {Phase.PREPARATION, Phase.DOSING}
+    assert {c.program.id for c in found} == {"in_office", "at_home", "spravato_in_office"}
+    sessions = [s for c in found for s in c.sessions]
+    assert any(s.status == "signed" for s in sessions)
+    assert sum(s.warnings for s in sessions) >= 1
+    assert kap_sessions.unsubmitted_rems(uow(), admin, SYSTEM_CLOCK)
+    entries = [
+        e
+        for lot in ledger.lots(uow(), admin)
+        for e in ledger.lot_history(uow(), admin, lot.id, SYSTEM_CLOCK).entries
+    ]
+    kinds = [e.kind.value for e in entries]
+    assert kinds.count("receipt") == 3 and kinds.count("waste") == 1
+    assert kinds.count("administration") == sum(1 for s in sessions if s.kind == "in_office")
+    assert all(e.witness for e in entries if e.kind.value == "waste")
+    counted = overview(uow(), admin).last_count
+    assert counted is not None and all(line.status.value == "matches" for line in counted.lines)
 
 
 def test_demo_never_touches_the_configured_database(run_attune: Invoke, tmp_path: Path) -> None:

@@ -61,6 +61,7 @@ from attune.sim.demo_history import (
     intake_instruments,
 )
 from attune.sim.demo_kap import (
+    REGISTRANT_DEA,
     SUPPLIER,
     SUPPLIER_DEA,
     AfterCheckin,
@@ -87,6 +88,7 @@ from attune.sim.demo_kap import (
     SitterCheckedIn,
     StockAdministered,
     StockCounted,
+    StockInventoried,
     StockReceived,
     StockWasted,
     VitalsTaken,
@@ -439,6 +441,15 @@ class Replay:
                 witness_password=self.password,
                 clock=clock,
             )
+        elif isinstance(step, StockInventoried):
+            ledger_reports.take_inventory(
+                uow,
+                self.admin,
+                as_of=step.at,
+                taken_at="close_of_business",
+                registrant_dea=REGISTRANT_DEA,
+                clock=clock,
+            )
         else:
             assert isinstance(step, StockCounted)
             on_hand = {
@@ -465,7 +476,7 @@ class Replay:
             self.care_event(event)
 
 
-LEDGER_STEPS = (StockReceived, StockAdministered, StockWasted, StockCounted)
+LEDGER_STEPS = (StockReceived, StockAdministered, StockWasted, StockCounted, StockInventoried)
 KAP_STEPS = (
     CourseOpened, EligibilityChecked, EligibilitySigned, ConsentGiven, ModuleDone,
     SafetyPlanSaved, DoseStarted, VitalsTaken, Rated, Discharged, SessionSigned,

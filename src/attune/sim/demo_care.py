@@ -230,7 +230,8 @@ def _addiction(
 ) -> Addiction:
     detail = rng.choice(words.DETAILS.get(what, ("",)))
     age = _age(patient, on)
-    years = float(min(rng.choice((1, 2, 3, 5, 8, 12, 20)), max(age - 16, 1)))
+    spans = (2, 3, 5, 8, 12, 20) if main else (1, 2, 3, 5)
+    years = float(min(rng.choice(spans), max(age - 16, 1)))
     if not main and rng.random() < 0.25:
         # Stopped a few weeks ago: no days a week, no amount needed.
         return Addiction(

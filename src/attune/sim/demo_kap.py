@@ -15,8 +15,8 @@ given a course each, in a different phase as of ``today``:
   second filled in and waiting to be submitted.
 
 The controlled-substance ledger follows: two lots of ketamine and one of esketamine
-received, an administration for each in-office dose, one witnessed waste and an on-hand
-count the day before ``today``.
+received, the initial inventory on the day stock first arrived, an administration for
+each in-office dose, one witnessed waste and an on-hand count the day before ``today``.
 
 Pure (no I/O): the same seed, history, care path and ``today`` give the same steps.
 :mod:`attune.cli.demo_replay` plays them through the services. Times are UTC; every
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
+from attune.domain.instruments import list_instruments, score
 from attune.domain.intake import AddictionType, AttemptHistory, Intake, SelfHarm
 from attune.domain.kap.athome import GateAnswers
 from attune.domain.kap.athome_checkins import PostSessionCheckin, SideEffect, SitterCheckin
@@ -40,12 +41,20 @@ from attune.domain.kap.program import program
 from attune.domain.kap.session import DischargeChecklist
 from attune.domain.kap.session_events import Rating
 from attune.domain.kap.vitals import VitalsReading
-from attune.sim.demo_care import DemoCare
-from attune.sim.demo_history import Course, DemoHistory, DemoPatient, DemoStaff
+from attune.sim.demo_care import DemoCare, LevelReview
+from attune.sim.demo_history import (
+    Course,
+    DemoHistory,
+    DemoPatient,
+    DemoResponse,
+    DemoStaff,
+)
 
 #: A DEA registration number in the right shape, with a valid check digit (synthetic).
 SUPPLIER_DEA = "AP5836727"
 SUPPLIER = "Valley Pharmacy Supply (demo)"
+#: The demo clinic's own registration number (synthetic, with a valid check digit).
+REGISTRANT_DEA = "FH1234563"
 KETAMINE = "Ketamine HCl 50 mg/mL, 10 mL vial"
 ESKETAMINE = "Esketamine nasal spray (Spravato), 28 mg device"
 #: The demo clinic's address on the REMS form (fictional).
@@ -59,6 +68,8 @@ SETTING = {
 }
 
 PROGRAMS = ("in_office", "at_home", "spravato_in_office")
+#: The substance-use screens: in their most severe band, the use itself comes first.
+SUBSTANCE_SCREENS = frozenset({"audit", "dast10"})
 STORIES = ("preparation", "in_office", "at_home", "spravato")
 
 
@@ -256,6 +267,14 @@ class StockWasted:
 
 
 @dataclass(frozen=True)
+class StockInventoried:
+    """The admin takes the initial inventory at the close of the day stock first arrived
+    (the inventory is worked out from the ledger as of ``at``)."""
+
+    at: datetime
+
+
+@dataclass(frozen=True)
 class StockCounted:
     """The admin counts every lot on hand (the replay counts what the ledger holds)."""
 
@@ -285,7 +304,7 @@ KapStep = (
     | RemsSubmitted
     | JournalWritten
 )
-LedgerStep = StockReceived | StockAdministered | StockWasted | StockCounted
+LedgerStep = StockReceived | StockAdministered | StockWasted | StockCounted | StockInventoried
 
 
 @dataclass(frozen=True)
@@ -331,17 +350,35 @@ def _clean(intake: Intake, *, at_home: bool) -> bool:
     return True
 
 
+def _top_band(history: DemoHistory, key: str) -> bool:
+    """Whether the patient's alcohol or drug screen fell in its most severe band (an
+    AUDIT in Zone IV, say): their use comes first, not a ketamine course."""
+    known = {i.id: i for i in list_instruments()}
+    for event in history.events:
+        if not isinstance(event, DemoResponse) or event.patient != key:
+            continue
+        instrument = known.get(event.instrument_id)
+        if instrument is None or instrument.id not in SUBSTANCE_SCREENS or not instrument.bands:
+            continue
+        if score(instrument, event.answers).band_index == len(instrument.bands) - 1:
+            return True
+    return False
+
+
 def candidates(history: DemoHistory, care: DemoCare, *, at_home: bool = False) -> list[str]:
     """Patients who could start a course: a submitted intake whose candidacy screen finds
-    no contraindication, nothing in it that calls for a safety action, no risk in their
-    answers and a recommendation the clinician has decided."""
-    reviewed = {e.patient for e in care.events if type(e).__name__ == "LevelReview"}
+    no contraindication, nothing in it that calls for a safety action, no alcohol or
+    drug screen in its most severe band, no risk in their answers and a recommendation the
+    clinician has decided."""
+    reviewed = {e.patient for e in care.events if isinstance(e, LevelReview)}
     found = []
     for patient in history.patients:
         intake = care.intakes.get(patient.key)
         if intake is None or patient.key not in care.submitted or patient.key not in reviewed:
             continue
         if patient.at_risk or not _clean(intake, at_home=at_home):
+            continue
+        if _top_band(history, patient.key):
             continue
         result = screen(intake, today=patient.joined.date(), sex=patient.sex)
         if result.outcome is Outcome.CONTRAINDICATIONS_FOUND:
@@ -725,11 +762,13 @@ def _spravato(
 
 
 def _ledger(course_steps: list[KapStep | LedgerStep], today: datetime) -> list[LedgerStep]:
-    """Receipts; an administration for each in-office dose (from its lot, as it is
-    given); the rest of a syringe drawn up for the second injection wasted before a
-    witness; and the admin's count on the evening before ``today``."""
+    """Receipts and the initial inventory; an administration for each in-office dose
+    (from its lot, as it is given); the rest of a syringe drawn up for the second
+    injection wasted before a witness; and the admin's count on the evening before
+    ``today``."""
     steps: list[LedgerStep] = [
         StockReceived(_at(today, 30, 9), "K-2405", KETAMINE, Decimal(1000), Decimal(50)),
+        StockInventoried(_at(today, 30, 18)),
         StockReceived(_at(today, 14, 9), "ESK-3317", ESKETAMINE, Decimal(280), None),
         StockReceived(_at(today, 3, 9), "K-2411", KETAMINE, Decimal(500), Decimal(50)),
     ]

@@ -137,8 +137,10 @@ def _kap_and_the_ledger_are_there(database: Database, admin: Actor, patients: li
     assert kinds.count("receipt") == 3 and kinds.count("waste") == 1
     assert kinds.count("administration") == sum(1 for s in sessions if s.kind == "in_office")
     assert all(e.witness for e in entries if e.kind.value == "waste")
-    counted = overview(uow(), admin).last_count
+    books = overview(uow(), admin)
+    counted = books.last_count
     assert counted is not None and all(line.status.value == "matches" for line in counted.lines)
+    assert len(books.inventories) == 1
 
 
 def test_demo_never_touches_the_configured_database(run_attune: Invoke, tmp_path: Path) -> None:

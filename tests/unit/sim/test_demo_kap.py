@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from attune.domain.instruments import get_instrument, score
 from attune.domain.kap.athome import default_settings, evaluate_gate
 from attune.domain.kap.candidacy import Outcome, screen
 from attune.domain.kap.preparation import modules_for
@@ -23,7 +24,7 @@ from attune.domain.kap.session import (
 )
 from attune.domain.kap.vitals import default_protocol
 from attune.sim.demo_care import DemoCare, generate_care
-from attune.sim.demo_history import DemoHistory, generate
+from attune.sim.demo_history import DemoHistory, DemoResponse, generate
 from attune.sim.demo_kap import (
     STORIES,
     DemoKap,
@@ -40,6 +41,7 @@ from attune.sim.demo_kap import (
     SessionSigned,
     StockAdministered,
     StockCounted,
+    StockInventoried,
     StockReceived,
     StockWasted,
     VitalsTaken,
@@ -84,6 +86,17 @@ def test_four_courses_for_patients_the_screen_does_not_rule_out(
         found = screen(intake, today=TODAY.date(), sex=people[key].sex)
         assert found.outcome is not Outcome.CONTRAINDICATIONS_FOUND
         assert not people[key].at_risk
+        screens = [
+            r
+            for r in history.events
+            if isinstance(r, DemoResponse)
+            and r.patient == key
+            and r.instrument_id in ("audit", "dast10")
+        ]
+        for response in screens:
+            instrument = get_instrument(response.instrument_id)
+            result = score(instrument, response.answers)
+            assert result.band_index != len(instrument.bands) - 1, (key, result)
     assert story_of(kap, "at_home") in candidates(history, care, at_home=True)
 
 
@@ -210,6 +223,9 @@ def test_the_ledger_balances_and_ties_each_dose_to_its_lot(kap: DemoKap) -> None
     assert used == set(doses)
     assert len(kap.lots) == 3
     assert len([s for s in kap.steps if isinstance(s, StockWasted)]) == 1
+    inventory = [s.at for s in kap.steps if isinstance(s, StockInventoried)]
+    receipts = [s.at for s in kap.steps if isinstance(s, StockReceived)]
+    assert len(inventory) == 1 and receipts[0] < inventory[0] < receipts[1]
     counted = [s.at for s in kap.steps if isinstance(s, StockCounted)]
     entries = [s.at for s in kap.steps if isinstance(s, StockAdministered | StockWasted)]
     assert len(counted) == 1 and max(entries) < counted[0]

@@ -67,6 +67,11 @@ SEVERITY_NAMES = {
     Severity.CONDITION: "Condition",
     Severity.NOTE: "Note",
 }
+GROUP_NAMES = {
+    Severity.EXCLUDE: "Exclusions",
+    Severity.CONDITION: "Conditions",
+    Severity.NOTE: "Notes",
+}
 DECISIONS = (
     ("approve", "Approve: go ahead"),
     ("decline", "Decline: do not go ahead"),
@@ -128,7 +133,8 @@ def step_views(view: CourseView) -> list[StepView]:
         elif step.kind is StepKind.CONSENT:
             title, link, text = "Consent", "#consent-title", "Record consent"
         elif step.kind is StepKind.SIGN_OFF:
-            title, link, text = "Prescriber's sign-off on eligibility", "#eligibility-title", ""
+            title, link = "Prescriber's sign-off on eligibility", "#eligibility-title"
+            text = "Sign it off" if view.eligibility is not None else "Check eligibility first"
         elif step.kind is StepKind.GATE:
             title = "Dosing-day gate: the patient answers it in the portal on the day"
         elif step.kind is StepKind.DOSE_IN_OFFICE:
@@ -184,6 +190,7 @@ def page(
             "phases": PHASES,
             "outcome_names": OUTCOME_NAMES,
             "severity_names": SEVERITY_NAMES,
+            "group_names": GROUP_NAMES,
             "severities": list(Severity),
             "decisions": DECISIONS,
             "at_home_questions": AT_HOME_QUESTIONS,

@@ -302,7 +302,7 @@ class Replay:
         if current is None or not current.pending:
             return
         if event.decision is Decision.OVERRIDE:
-            level, rationale = override_for(current.level)
+            level, rationale = override_for(current.level, event.variant)
             levelofcare.decide_recommendation(
                 self.uow,
                 clinician,

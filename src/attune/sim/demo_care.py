@@ -73,6 +73,7 @@ from attune.sim.demo_history import (
     DemoHistory,
     DemoPatient,
     DemoResponse,
+    newcomers,
     raises_flag,
 )
 
@@ -83,8 +84,6 @@ SECTION_KEYS: tuple[str, ...] = tuple(s.key for s in SECTIONS)
 WITHOUT_INTAKE = 3
 #: The next earliest: their clinician opened an intake last week; it is half filled in.
 OPEN_INTAKES = 2
-#: The newest patients with a submitted intake: their recommendation waits for review.
-PENDING_REVIEWS = 2
 #: Patients whose first recommendation the clinician overrides.
 OVERRIDES = 2
 #: How long a plan runs to its review date.
@@ -135,6 +134,8 @@ class LevelReview:
     patient: str
     at: datetime
     decision: Decision
+    #: Which rationale an override gives (see :func:`override_for`).
+    variant: int = 0
 
 
 @dataclass(frozen=True)
@@ -192,13 +193,16 @@ class DemoCare:
         return tuple(e for e in self.events if e.patient == patient)
 
 
-def override_for(recommended: Level) -> tuple[Level, str]:
-    """The level a demo clinician chooses instead of ``recommended``, and why: one step
-    less intensive where there is one below outpatient care, else one step more."""
+def override_for(recommended: Level, variant: int = 0) -> tuple[Level, str]:
+    """The level a demo clinician chooses instead of ``recommended``, and why (one of a
+    few rationales, by ``variant``): one step less intensive where there is one below
+    outpatient care, else one step more."""
     levels = list(Level)
     if recommended.rank >= Level.INTENSIVE_OUTPATIENT.rank:
-        return levels[recommended.rank - 1], words.OVERRIDE_DOWN
-    return levels[recommended.rank + 1], words.OVERRIDE_UP
+        down = words.OVERRIDE_DOWN
+        return levels[recommended.rank - 1], down[variant % len(down)]
+    up = words.OVERRIDE_UP
+    return levels[recommended.rank + 1], up[variant % len(up)]
 
 
 # --- intakes ------------------------------------------------------------------------------
@@ -579,11 +583,13 @@ def generate_care(
     seizure = drinkers[len(drinkers) // 2].key if drinkers else None
     at_risk = [p for p in with_intake if p.at_risk and p.key != seizure]
     thoughts = at_risk[0].key if at_risk else None
-    waiting = share(PENDING_REVIEWS, size)
+    # The patients who joined in the past days: their first recommendation waits for
+    # review.
+    waiting = min(newcomers(size), len(with_intake))
     pending = {p.key for p in with_intake[len(with_intake) - waiting :]}
     reviewed = [p for p in with_intake if p.key not in pending]
     overrides = min(share(OVERRIDES, size), len(reviewed))
-    overridden = {p.key for p in rng.sample(reviewed, overrides)}
+    overridden = {p.key: n for n, p in enumerate(rng.sample(reviewed, overrides))}
 
     intakes: dict[str, Intake] = {}
     events: list[CareEvent] = []
@@ -609,6 +615,7 @@ def generate_care(
             else Decision.OVERRIDE
             if patient.key in overridden
             else Decision.ACCEPT,
+            variant=overridden.get(patient.key, 0),
         )
     events.sort(key=lambda e: e.at)
     assert not without & set(intakes)
@@ -630,6 +637,7 @@ def _care_path(
     seizures: bool,
     thoughts_now: bool,
     review: Decision | None,
+    variant: int = 0,
 ) -> list[CareEvent]:
     """Intake as they join, then reviews, a cycle and a plan as time allows."""
     key, joined = patient.key, patient.joined
@@ -647,7 +655,7 @@ def _care_path(
     if review is None:
         return events
     first_review = joined + timedelta(days=1, hours=rng.randint(1, 6))
-    events.append(LevelReview(key, first_review, review))
+    events.append(LevelReview(key, first_review, review, variant))
     quiet = _last_quiet_moment(history, key, known)
     if review is Decision.ACCEPT and quiet is not None and quiet > first_review:
         final = min(quiet + timedelta(hours=3), today - timedelta(minutes=1))

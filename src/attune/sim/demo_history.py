@@ -207,6 +207,11 @@ def _clock_time(rng: random.Random, day: date) -> datetime:
     return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=UTC)
 
 
+def newcomers(patients: int) -> int:
+    """How many of a clinic's patients joined in the past days: two in a clinic of 30."""
+    return round(patients / 15)
+
+
 def _patients(
     rng: random.Random, count: int, clinicians: int, today: datetime
 ) -> list[DemoPatient]:
@@ -221,7 +226,10 @@ def _patients(
             end = min(0.95, start + rng.uniform(0.2, 0.35))
         else:
             end = start + rng.uniform(-0.05, 0.05)
-        days_in_care = rng.randint(45, 180)
+        # The last few joined in the past days (new patients this week); the rest have
+        # been in care for one and a half to six months.
+        newcomer = n >= count - newcomers(count)
+        days_in_care = rng.randint(2, 9) if newcomer else rng.randint(45, 180)
         joined = _clock_time(rng, (today - timedelta(days=days_in_care)).date())
         birth_year = today.year - rng.randint(21, 67)
         problem = rng.choice(PROBLEMS)

@@ -251,11 +251,15 @@ PLAN_NOTES: tuple[str, ...] = (
 OVERRIDE_DOWN = (
     "Works full time and cares for two children; a day programme would cost the job that "
     "keeps the family housed. Weekly sessions with a mid-week call instead, reviewed in "
-    "four weeks."
+    "four weeks.",
+    "Has just started a new job and is keen to keep it; agreed weekly sessions plus the "
+    "evening group, with a review in three weeks if things slip.",
 )
 OVERRIDE_UP = (
     "A relapse last weekend that the intake predates, and the partner has asked them to "
-    "move out. More support now; reviewed again in two weeks."
+    "move out. More support now; reviewed again in two weeks.",
+    "Told me in session that the drinking is heavier than the intake says. More support "
+    "now; we will look again once the next scores are in.",
 )
 
 #: What a patient says about a severe withdrawal other than seizures or delirium.

@@ -4,7 +4,7 @@ cycles and plans in a believable order, and the safety actions a demo should sho
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -17,7 +17,6 @@ from attune.domain.plan import validate as validate_plan
 from attune.sim.demo_care import (
     OPEN_INTAKES,
     OVERRIDES,
-    PENDING_REVIEWS,
     SECTION_KEYS,
     WITHOUT_INTAKE,
     CareEvent,
@@ -34,7 +33,13 @@ from attune.sim.demo_care import (
     generate_care,
     override_for,
 )
-from attune.sim.demo_history import FIRST_SITTING, DemoHistory, DemoResponse, generate
+from attune.sim.demo_history import (
+    FIRST_SITTING,
+    DemoHistory,
+    DemoResponse,
+    generate,
+    newcomers,
+)
 
 TODAY = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -142,13 +147,18 @@ def test_addictions_of_every_kind_and_safety_actions_appear(care: DemoCare) -> N
 
 
 def test_reviews_accept_most_override_two_and_leave_the_newest_pending(
-    care: DemoCare,
+    history: DemoHistory, care: DemoCare
 ) -> None:
     reviews = [e for e in of_kind(care, LevelReview) if isinstance(e, LevelReview)]
     reviewed = {e.patient for e in reviews}
-    assert len(care.submitted - reviewed) == PENDING_REVIEWS
-    overridden = {e.patient for e in reviews if e.decision is Decision.OVERRIDE}
-    assert len(overridden) == OVERRIDES
+    waiting = care.submitted - reviewed
+    assert len(waiting) == newcomers(len(history.patients)) == 2
+    joined = {p.key: p.joined for p in history.patients}
+    assert all(TODAY - joined[k] < timedelta(days=10) for k in waiting)
+    overrides = [e for e in reviews if e.decision is Decision.OVERRIDE]
+    assert len({e.patient for e in overrides}) == OVERRIDES
+    rationales = {override_for(Level.RESIDENTIAL, e.variant)[1] for e in overrides}
+    assert len(rationales) == OVERRIDES
     submitted_at = {e.patient: e.at for e in of_kind(care, IntakeSubmitted)}
     assert all(submitted_at[e.patient] < e.at for e in reviews)
 

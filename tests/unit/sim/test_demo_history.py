@@ -13,8 +13,10 @@ from attune.sim.demo_history import (
     Course,
     DemoAcknowledgement,
     DemoHistory,
+    DemoPatient,
     DemoResponse,
     generate,
+    newcomers,
 )
 
 TODAY = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -27,6 +29,20 @@ def history() -> DemoHistory:
 
 def responses(history: DemoHistory) -> list[DemoResponse]:
     return [e for e in history.events if isinstance(e, DemoResponse)]
+
+
+def settled(history: DemoHistory) -> list[DemoPatient]:
+    """The patients in care for more than a month (not the ones who joined this week)."""
+    return [p for p in history.patients if TODAY - p.joined > timedelta(days=30)]
+
+
+def test_two_patients_joined_in_the_past_days(history: DemoHistory) -> None:
+    new = [p for p in history.patients if p not in settled(history)]
+    assert len(new) == newcomers(30) == 2
+    assert all(TODAY - p.joined < timedelta(days=10) for p in new)
+    for patient in new:
+        answered = {r.instrument_id for r in responses(history) if r.patient == patient.key}
+        assert {"phq9", "gad7", "ecrr"} <= answered
 
 
 def test_same_seed_same_history_and_another_seed_differs(history: DemoHistory) -> None:
@@ -63,7 +79,7 @@ def test_phq9_comes_about_every_fourteen_days(history: DemoHistory) -> None:
     for r in responses(history):
         if r.instrument_id == "phq9":
             by_patient[r.patient].append(r.at)
-    for patient in history.patients:
+    for patient in settled(history):
         times = by_patient[patient.key]
         assert len(times) >= 3, patient
         gaps = [(b - a).days for a, b in pairwise(times)]
@@ -73,7 +89,7 @@ def test_phq9_comes_about_every_fourteen_days(history: DemoHistory) -> None:
 def test_courses_show_in_the_phq9_totals(history: DemoHistory) -> None:
     phq9 = get_instrument("phq9")
     change: dict[Course, list[float]] = defaultdict(list)
-    for patient in history.patients:
+    for patient in settled(history):
         totals = [
             score(phq9, r.answers).total
             for r in responses(history)

@@ -233,7 +233,7 @@ def _course_and_eligibility(page: Page, clinic: Clinic) -> None:
     page.get_by_role("button", name="Record the sign-off").click()
     expect(page.get_by_text("The sign-off is recorded.")).to_be_visible()
     expect(page.locator(".kap-signed")).to_contain_text("Approved on 5 January 2026")
-    _shoot(page, clinic, "82-kap-signed-off", full_page=False)
+    _shoot_element(page.locator("#eligibility"), clinic, "82-kap-signed-off")
 
 
 def _a_dose_too_early(page: Page, clinic: Clinic) -> None:

@@ -10,9 +10,10 @@ from html import unescape
 
 from web_helpers import TestClient, browser_login, cookie_csrf
 
+from attune.domain.kap.athome import GateAnswers
 from attune.domain.kap.preparation import modules_for
 from attune.domain.kap.program import IN_OFFICE
-from attune.services import kap_course, kap_integration
+from attune.services import kap_course, kap_home, kap_integration
 from attune.services.clock import FixedClock
 from attune.services.kap_views import CourseView
 from attune.services.ports import UnitOfWork
@@ -260,3 +261,31 @@ def test_every_form_needs_its_csrf_token(
         assert "security token" in refused.text
     view = kap_course.course_view(uow, setup.clinician_actor, setup.patients[0].id, clock)
     assert view is not None and not view.consent.history
+
+
+def test_the_start_page_shows_the_course_in_one_audited_read(
+    client: TestClient, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    browser_login(client, setup.email("patient0"))
+    assert "kapp-home-card" not in client.get("/portal").text
+    course = eligible_course(uow, setup, clock, program="at_home")
+    with uow:
+        before = len(list(uow.audit.in_order()))
+    page = _text(client.get("/portal").text)
+    with uow:
+        events = [(e.action, e.detail) for e in list(uow.audit.in_order())[before:]]
+    assert events == [
+        ("view_due", "start page: questionnaires due, the intake's progress and the KAP course")
+    ]
+    assert "Your KAP course Getting ready for your first dosing session." in page
+    assert "My dosing day" in page
+    clock.advance(timedelta(minutes=5))
+    gate = GateAnswers(
+        clock.now() - timedelta(hours=6), True, "Alex", 124, 80, clock.now(), True, True, "Rest"
+    )
+    me = setup.patient_actor(0)
+    kap_home.dosing_day_gate(uow, me, course.id, gate, clock)
+    session = kap_home.record_home_dose(uow, me, course.id, clock.now(), clock)
+    during = client.get("/portal").text
+    assert "Your session at home is under way." in _text(during)
+    assert f'href="/portal/kap/home/sessions/{session.id}"' in during

@@ -65,6 +65,7 @@ from attune.sim.demo_kap import (
     SUPPLIER,
     SUPPLIER_DEA,
     AfterCheckin,
+    BreathworkLogged,
     ConsentGiven,
     CourseOpened,
     DemoKap,
@@ -345,6 +346,8 @@ class Replay:
             kap_course.complete_preparation(uow, me, course, step.key, clock)
         elif isinstance(step, SafetyPlanSaved):
             kap_course.save_safety_plan(uow, me, course, step.plan, clock)
+        elif isinstance(step, BreathworkLogged):
+            kap_integration.log_practice(uow, me, step.entry, clock)
         elif isinstance(step, JournalWritten):
             kap_integration.save_journal_entry(uow, me, course, "free", step.text, clock)
         elif isinstance(step, GateChecked):
@@ -481,7 +484,7 @@ KAP_STEPS = (
     CourseOpened, EligibilityChecked, EligibilitySigned, ConsentGiven, ModuleDone,
     SafetyPlanSaved, DoseStarted, VitalsTaken, Rated, Discharged, SessionSigned,
     IntegrationBooked, IntegrationHeld, GateChecked, HomeDoseTaken, SitterCheckedIn,
-    AfterCheckin, RemsFilled, RemsSubmitted, JournalWritten,
+    AfterCheckin, RemsFilled, RemsSubmitted, JournalWritten, BreathworkLogged,
 )  # fmt: skip
 
 

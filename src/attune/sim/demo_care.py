@@ -336,7 +336,7 @@ def _situation(rng: random.Random, severity: float) -> Situation:
 
 
 _TREATMENTS = (
-    (TreatmentKind.COUNSELLING, "Six sessions through work"),
+    (TreatmentKind.COUNSELLING, "Sessions through the helpline at work"),
     (TreatmentKind.PEER_SUPPORT, "Went to a few group meetings"),
     (TreatmentKind.WITHDRAWAL_MANAGEMENT, "Five days on a detox ward"),
     (TreatmentKind.RESIDENTIAL, "Four weeks in a rehab centre"),

@@ -10,7 +10,8 @@ given a course each, in a different phase as of ``today``:
   vital signs and ratings (one reading crosses a warning threshold), the first three
   integration sessions held and the fourth booked;
 * **at home**: two doses at home with the sitter's check-ins every 15 minutes and the
-  check-in after, integrations held, and today's dosing-day gate passed;
+  check-in after, integrations held, breathing exercises logged, and today's dosing-day
+  gate passed;
 * **Spravato in office**: two esketamine sessions; the first REMS record submitted, the
   second filled in and waiting to be submitted.
 
@@ -34,6 +35,7 @@ from attune.domain.instruments import list_instruments, score
 from attune.domain.intake import AddictionType, AttemptHistory, Intake, SelfHarm
 from attune.domain.kap.athome import GateAnswers
 from attune.domain.kap.athome_checkins import PostSessionCheckin, SideEffect, SitterCheckin
+from attune.domain.kap.breathwork import PracticeEntry
 from attune.domain.kap.candidacy import Outcome, screen
 from attune.domain.kap.eligibility_model import AtHomeAnswers
 from attune.domain.kap.preparation import Contact, SafetyPlan, modules_for
@@ -236,6 +238,15 @@ class JournalWritten:
 
 
 @dataclass(frozen=True)
+class BreathworkLogged:
+    """The patient logs a breathing exercise they did (in the portal)."""
+
+    patient: str
+    at: datetime
+    entry: PracticeEntry
+
+
+@dataclass(frozen=True)
 class StockReceived:
     at: datetime
     lot: str
@@ -303,6 +314,7 @@ KapStep = (
     | RemsFilled
     | RemsSubmitted
     | JournalWritten
+    | BreathworkLogged
 )
 LedgerStep = StockReceived | StockAdministered | StockWasted | StockCounted | StockInventoried
 
@@ -646,6 +658,14 @@ def _at_home(rng: random.Random, patient: DemoPatient, today: datetime) -> list[
         )
         steps.append(AfterCheckin(key, after, number, checkin))
         steps += _integration(rng, key, number, dosed, today)
+    for days_ago, protocol, calm in (
+        (12, "slow-6", (3, 6)),
+        (8, "box", (4, 6)),
+        (3, "slow-6", (4, 7)),
+    ):
+        started = _at(today, days_ago, 21, 15)
+        entry = PracticeEntry(protocol, started, 5, calm[0], calm[1])
+        steps.append(BreathworkLogged(key, started + timedelta(minutes=6), entry))
     # Today's gate, passed a few minutes ago (never before midnight, so it is today's).
     since_midnight = today - datetime.combine(today.date(), time(0), tzinfo=UTC)
     steps.append(_gate(key, today - min(timedelta(minutes=20), since_midnight / 2), sitter))

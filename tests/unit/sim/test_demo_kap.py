@@ -12,6 +12,7 @@ import pytest
 
 from attune.domain.instruments import get_instrument, score
 from attune.domain.kap.athome import default_settings, evaluate_gate
+from attune.domain.kap.breathwork import practice_errors
 from attune.domain.kap.candidacy import Outcome, screen
 from attune.domain.kap.preparation import modules_for
 from attune.domain.kap.program import program
@@ -27,6 +28,7 @@ from attune.sim.demo_care import DemoCare, generate_care
 from attune.sim.demo_history import DemoHistory, DemoResponse, generate
 from attune.sim.demo_kap import (
     STORIES,
+    BreathworkLogged,
     DemoKap,
     Discharged,
     DoseStarted,
@@ -180,6 +182,9 @@ def test_at_home_gates_pass_and_todays_comes_last(kap: DemoKap) -> None:
     assert gates[-1].at.date() == TODAY.date()
     doses = [s for s in kap.steps if isinstance(s, HomeDoseTaken)]
     assert [d.dose for d in doses] == [1, 2] and doses[-1].at < gates[-1].at
+    practice = [s for s in kap.steps if isinstance(s, BreathworkLogged)]
+    assert practice and {p.patient for p in practice} == {key}
+    assert all(practice_errors(p.entry, p.at) == () for p in practice)
 
 
 def test_integrations_are_held_between_doses(kap: DemoKap) -> None:

@@ -17,6 +17,7 @@ from attune.web.pages import (
     intake,
     kap_clinic,
     kap_home,
+    kap_journal,
     kap_portal,
     kap_rems,
     kap_session,
@@ -36,6 +37,7 @@ def router() -> APIRouter:
     pages.include_router(breathwork.router)
     pages.include_router(kap_portal.router)
     pages.include_router(kap_home.router)
+    pages.include_router(kap_journal.router)
     pages.include_router(clinic.router)
     pages.include_router(intake.router)
     pages.include_router(levelofcare.router)

@@ -63,8 +63,8 @@ def minutes_until(moment: datetime, now: datetime) -> int:
     return max(0, int(-(-seconds // 60)))
 
 
-def _course_at_home(request: Request, actor: Actor, uow: UowDep, clock: ClockDep) -> CourseView:
-    view = my_course(request, actor, uow, clock)
+def _course_at_home(actor: Actor, uow: UowDep, clock: ClockDep) -> CourseView:
+    view = my_course(actor, uow, clock)
     if not view.program.at_home:
         raise NotFound(
             "Your course is in the clinic, so there is no dosing day at home. Your care team "
@@ -81,7 +81,7 @@ def _course_at_home(request: Request, actor: Actor, uow: UowDep, clock: ClockDep
 def dosing_day(request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep) -> Response:
     if (redirect := patient_or_redirect(actor)) is not None:
         return redirect
-    view = _course_at_home(request, actor, uow, clock)
+    view = _course_at_home(actor, uow, clock)
     gate = kap_home.todays_gate(uow, actor, view.id, clock)
     now = clock.now()
     dosing = next(s for s in views.journey(view, now) if s.key == "dosing")
@@ -130,7 +130,7 @@ def _gate_page(
 def gate_form(request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep) -> Response:
     if (redirect := patient_or_redirect(actor)) is not None:
         return redirect
-    view = _course_at_home(request, actor, uow, clock)
+    view = _course_at_home(actor, uow, clock)
     return _gate_page(request, view, {"bp_measured": "0"})
 
 
@@ -148,7 +148,7 @@ def check_gate(
     values = posted(form, forms.GATE_FORM)
 
     def again(error: DomainError, status: int) -> Response:
-        view = _course_at_home(request, actor, uow, clock)
+        view = _course_at_home(actor, uow, clock)
         if view.id != course_id:
             raise NotFound(f"There is no KAP course with id {course_id}.", field="course_id")
         return _gate_page(request, view, values, errors_of(error), status_code=status)

@@ -1,5 +1,5 @@
-"""The patient's KAP course in the portal: where they are, preparation, the safety plan,
-consent and the integration journal. Phone first; every page works without JavaScript.
+"""The patient's KAP course in the portal: where they are, preparation, the safety plan
+and consent. Phone first; every page works without JavaScript.
 
 ::
 
@@ -11,9 +11,8 @@ consent and the integration journal. Phone first; every page works without JavaS
     GET  /portal/kap/consent                           what consent means; give or withdraw
     POST /portal/kap/{course}/consent                  give consent (the box must be ticked)
     POST /portal/kap/{course}/consent/withdraw         withdraw it
-    GET  /portal/kap/journal                           prompts chosen for you; earlier entries
-    POST /portal/kap/{course}/journal                  write an entry
 
+The journal is in :mod:`.kap_journal`, the dosing day in :mod:`.kap_home`.
 Staff are sent to the clinic's pages. A problem is shown next to its field with what the
 patient wrote kept, and nothing of that request is saved.
 """
@@ -26,7 +25,7 @@ from starlette.responses import RedirectResponse, Response
 
 from attune.domain.errors import DomainError, FormErrors, NotFound, ValidationError
 from attune.domain.kap.preparation import ModuleKind, get_module
-from attune.services import kap_course, kap_integration
+from attune.services import kap_course
 from attune.services.actors import Actor
 from attune.services.kap_views import CourseView
 from attune.web.deps import ActorDep, ClockDep, FormDep, SettingsDep, UowDep
@@ -61,7 +60,7 @@ def _no_course() -> NotFound:
     )
 
 
-def my_course(request: Request, actor: Actor, uow: UowDep, clock: ClockDep) -> CourseView:
+def my_course(actor: Actor, uow: UowDep, clock: ClockDep) -> CourseView:
     """The patient's newest course (NotFound, said kindly, when there is none)."""
     assert actor.patient_id is not None
     view = kap_course.course_view(uow, actor, actor.patient_id, clock)
@@ -142,7 +141,7 @@ def module_page(
 ) -> Response:
     if (redirect := patient_or_redirect(actor)) is not None:
         return redirect
-    return _module_page(request, my_course(request, actor, uow, clock), module_key)
+    return _module_page(request, my_course(actor, uow, clock), module_key)
 
 
 @router.post("/portal/kap/{course_id}/preparation/{module_key}")
@@ -159,7 +158,7 @@ def complete_module(
         return redirect
 
     def again(error: DomainError, status: int) -> Response:
-        view = my_course(request, actor, uow, clock)
+        view = my_course(actor, uow, clock)
         if view.id != course_id:
             raise _no_course()
         return _module_page(request, view, module_key, error=error.message, status_code=status)
@@ -214,7 +213,7 @@ def safety_plan_page(
 ) -> Response:
     if (redirect := patient_or_redirect(actor)) is not None:
         return redirect
-    view = my_course(request, actor, uow, clock)
+    view = my_course(actor, uow, clock)
     stored = kap_course.safety_plan(uow, actor, view.id, clock)
     form = views.plan_form(stored.plan if stored is not None else None, settings.crisis_line)
     notice = ""
@@ -248,7 +247,7 @@ def save_safety_plan(
     posted = views.posted_plan(form.multi_items())
 
     def again(error: DomainError, status: int) -> Response:
-        view = my_course(request, actor, uow, clock)
+        view = my_course(actor, uow, clock)
         if view.id != course_id:
             raise _no_course()
         return _plan_page(request, view, posted, errors=errors_of(error), status_code=status)
@@ -276,7 +275,7 @@ def _consent_page(
 def consent_page(request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep) -> Response:
     if (redirect := patient_or_redirect(actor)) is not None:
         return redirect
-    return _consent_page(request, my_course(request, actor, uow, clock))
+    return _consent_page(request, my_course(actor, uow, clock))
 
 
 @router.post("/portal/kap/{course_id}/consent")
@@ -292,7 +291,7 @@ def give_consent(
         return redirect
 
     def again(error: DomainError, status: int) -> Response:
-        view = my_course(request, actor, uow, clock)
+        view = my_course(actor, uow, clock)
         if view.id != course_id:
             raise _no_course()
         return _consent_page(request, view, error=error.message, status_code=status)
@@ -316,82 +315,3 @@ def withdraw_consent(
         return redirect
     kap_course.withdraw_consent(uow, actor, course_id, clock)
     return RedirectResponse("/portal/kap?done=withdrawn", status_code=303)
-
-
-# ---------------------------------------------------------------------------- journal
-
-
-def _journal_page(
-    request: Request,
-    actor: Actor,
-    uow: UowDep,
-    clock: ClockDep,
-    *,
-    written: dict[str, str] | None = None,
-    error: tuple[str, str] | None = None,
-    notice: str = "",
-    status_code: int = 200,
-) -> Response:
-    view = my_course(request, actor, uow, clock)
-    prompts = kap_integration.journal_prompts(uow, actor, view.id, clock)
-    entries = kap_integration.journal(uow, actor, view.id, clock)
-    return render(
-        request,
-        "kap/portal_journal.html",
-        {
-            "view": view,
-            "prompts": prompts,
-            "entries": entries,
-            "free": kap_integration.FREE_WRITING,
-            "written": written or {},
-            "error": error,
-            "notice": notice,
-        },
-        status_code=status_code,
-    )
-
-
-@router.get("/portal/kap/journal")
-def journal_page(
-    request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep, saved: str = ""
-) -> Response:
-    if (redirect := patient_or_redirect(actor)) is not None:
-        return redirect
-    notice = "Saved in your journal. Only you and your care team can read it." if saved else ""
-    return _journal_page(request, actor, uow, clock, notice=notice)
-
-
-@router.post("/portal/kap/{course_id}/journal")
-def write_journal(
-    request: Request,
-    course_id: int,
-    actor: ActorDep,
-    uow: UowDep,
-    clock: ClockDep,
-    form: FormDep,
-) -> Response:
-    if (redirect := patient_or_redirect(actor)) is not None:
-        return redirect
-    key = form.get("prompt_key")
-    prompt_key = key if isinstance(key, str) else ""
-    raw_text = form.get("text")
-    text = raw_text if isinstance(raw_text, str) else ""
-    shown = form.get("prompt_text")
-    prompt_text = shown if isinstance(shown, str) else ""
-
-    def again(error: DomainError, status: int) -> Response:
-        return _journal_page(
-            request,
-            actor,
-            uow,
-            clock,
-            written={prompt_key: text},
-            error=(prompt_key, error.message),
-            status_code=status,
-        )
-
-    rerender_form_on_error(request, guarded(request, again))
-    kap_integration.save_journal_entry(
-        uow, actor, course_id, prompt_key, text, clock, prompt_text=prompt_text
-    )
-    return RedirectResponse("/portal/kap/journal?saved=1#entries", status_code=303)

@@ -3,6 +3,7 @@ readings out of range highlighted with what they breached."""
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
@@ -165,7 +166,7 @@ def test_threshold_labels_never_overlap_and_stay_inside(ys: list[float]) -> None
     placed = spread_labels(ys, 30, 230, 13)
     ordered = sorted(placed)
     # Eight labels always fit in 200 px at 13 px apart.
-    assert all(b - a >= 13 - 1e-9 for a, b in zip(ordered, ordered[1:], strict=False))
+    assert all(b - a >= 13 - 1e-9 for a, b in itertools.pairwise(ordered))
     assert all(30 - 1e-9 <= y <= 230 + 1e-9 for y in placed)
 
 

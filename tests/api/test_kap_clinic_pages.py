@@ -14,7 +14,9 @@ from html import unescape
 from web_helpers import TestClient, browser_login, csrf_in
 
 from attune.domain.intake import EpisodeHistory
-from attune.services import kap_course, kap_sessions
+from attune.domain.kap.athome import GateAnswers
+from attune.domain.kap.athome_checkins import SitterCheckin
+from attune.services import kap_course, kap_home, kap_sessions
 from attune.services.clock import FixedClock
 from attune.services.ports import UnitOfWork
 from factories import ClinicSetup, complete_intake, eligible_course, submitted_intake
@@ -446,3 +448,56 @@ def test_a_patient_is_sent_to_their_portal(
     for path in ("", f"/{course.id}/sessions/new"):
         response = client.get(f"/clinic/patients/{setup.patients[0].id}/kap{path}")
         assert response.status_code == 303 and response.headers["location"] == "/portal"
+
+
+def test_an_at_home_session_shows_the_check_ins_to_the_clinician(
+    client: TestClient, setup: ClinicSetup, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    course = eligible_course(uow, setup, clock, program="at_home")
+    me = setup.patient_actor(0)
+    clock.advance(timedelta(hours=1))
+    now = clock.now()
+    answers = GateAnswers(
+        last_ate_at=now - timedelta(hours=5),
+        sitter_present=True,
+        sitter_name="Alex",
+        systolic=124,
+        diastolic=80,
+        bp_measured_at=now - timedelta(minutes=5),
+        phone_charged=True,
+        no_driving_agreed=True,
+        intention="To be curious about the loneliness",
+    )
+    assert kap_home.dosing_day_gate(uow, me, course.id, answers, clock).may_dose
+    clock.advance(timedelta(minutes=5))
+    session = kap_home.record_home_dose(uow, me, course.id, clock.now(), clock)
+    clock.advance(timedelta(minutes=15))
+    kap_home.sitter_checkin(
+        uow, me, session.id, SitterCheckin(clock.now(), True, True, False), clock
+    )
+    clock.advance(timedelta(minutes=15))
+    kap_home.sitter_checkin(
+        uow, me, session.id, SitterCheckin(clock.now(), False, True, False), clock
+    )
+    token = login(client, setup)
+    url = f"/clinic/patients/{setup.patients[0].id}/kap/sessions/{session.id}"
+    page = client.get(url)
+    assert page.status_code == 200
+    words = text_of(page.text)
+    assert "Dose 1: at-home session" in words
+    assert "10:20 · The sitter All well" in words
+    assert "10:35 · The sitter Stopped" in words
+    assert "Vital signs" not in words and "Signature" not in words
+    assert "Record an adverse event" in words
+    recorded = client.post(
+        url + "/adverse-events",
+        data={
+            "csrf_token": token,
+            "kind": "anxiety_or_agitation",
+            "severity": "moderate",
+            "onset": "2026-01-05T10:35",
+            "action": "Sitter called the clinic; talked through",
+        },
+    )
+    assert recorded.status_code == 303
+    assert "Anxiety or agitation · moderate" in text_of(client.get(url).text)

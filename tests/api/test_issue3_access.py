@@ -92,7 +92,11 @@ PAGE_CASES: dict[str, Case] = {
     "portal cycle": Case("GET", "/portal/cycle", PATIENT_PAGE),
     "portal plan": Case("GET", "/portal/plan", PATIENT_PAGE),
     "portal acknowledge": Case(
-        "POST", "/portal/plan/{plan}/acknowledge", (303, 303, 303, 303, 404, 303), {}
+        # The world's plan is a draft: nothing to acknowledge until the clinician agrees it.
+        "POST",
+        "/portal/plan/{plan}/acknowledge",
+        (303, 303, 303, 409, 404, 303),
+        {},
     ),
     "portal careplan": Case(
         # The world's plan is a draft, which the patient does not see until it is agreed.
@@ -169,7 +173,8 @@ API_CASES: dict[str, Case] = {
     "plan": Case("GET", "/api/v1/patients/{p}/plan", (200, 200, 403, 200, 404, 401)),
     "save plan": Case("PUT", "/api/v1/patients/{p}/plan", (422, 422, 403, 403, 404, 401), BAD_PLAN),
     "agree": Case("POST", "/api/v1/plans/{plan}/agree", (200, 409, 403, 403, 404, 401)),
-    "acknowledge": Case("POST", "/api/v1/plans/{plan}/acknowledge", (403, 403, 403, 200, 404, 401)),
+    # A draft plan: nothing to acknowledge until the clinician agrees it.
+    "acknowledge": Case("POST", "/api/v1/plans/{plan}/acknowledge", (403, 403, 403, 409, 404, 401)),
     # A draft plan: the patient gets agreed versions only.
     "careplan": Case("GET", "/api/v1/plans/{plan}/careplan", (200, 200, 403, 404, 404, 401)),
     "profiles": Case("GET", "/api/v1/patients/{p}/profiles", (200, 200, 403, 200, 404, 401)),

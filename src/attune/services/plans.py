@@ -249,6 +249,11 @@ def _change_agreement(
                     # The patient acknowledges the plan in force: the newest agreed version,
                     # even while the clinician drafts a revision.
                     latest = _newest_agreed(uow.plans.for_patient(record.patient_id))
+                    if stored_plan(record).plan.clinician_agreed_on is None:
+                        raise Conflict(
+                            "Your clinician has not agreed this plan with you yet.",
+                            field="plan_id",
+                        )
                 else:
                     latest = uow.plans.latest_for_patient(record.patient_id)
                 if latest is None or latest.id != record.id:

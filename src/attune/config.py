@@ -52,6 +52,13 @@ class Settings(BaseSettings):
             "Questionnaires) that add item wording or whole instruments; see docs/instruments.md."
         ),
     )
+    kap_settings_file: Path | None = Field(
+        default=None,
+        description=(
+            "A JSON file with the clinic's own KAP vital-sign thresholds and at-home rules "
+            "(see docs/kap.md); unset, the shipped defaults apply."
+        ),
+    )
     host: str = Field(default="127.0.0.1", description="Address `attune serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `attune serve` uses.")
     crisis_line: str = Field(

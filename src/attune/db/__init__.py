@@ -18,6 +18,7 @@ from attune.config import Settings
 from attune.db.engine import make_engine, make_session_factory
 from attune.db.uow import SqlUnitOfWork
 from attune.domain.instruments import InstrumentLibrary, builtin_library
+from attune.domain.kap.clinic_settings import KapSettings, default_kap_settings
 
 __all__ = ["Database", "SqlUnitOfWork", "make_engine", "make_session_factory", "open_database"]
 
@@ -28,16 +29,27 @@ class Database:
     session_factory: sessionmaker[Session]
     #: The instruments every unit of work scores with (shipped plus the clinic's own).
     instruments: InstrumentLibrary = field(default_factory=builtin_library)
+    #: The clinic's KAP thresholds and at-home rules.
+    kap_settings: KapSettings = field(default_factory=default_kap_settings)
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory, self.instruments)
+        return SqlUnitOfWork(self.session_factory, self.instruments, self.kap_settings)
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def open_database(target: Settings | str, instruments: InstrumentLibrary | None = None) -> Database:
+def open_database(
+    target: Settings | str,
+    instruments: InstrumentLibrary | None = None,
+    kap_settings: KapSettings | None = None,
+) -> Database:
     """An engine and session factory for the settings' database (no migrations run)."""
     url = target.effective_database_url if isinstance(target, Settings) else target
     engine = make_engine(url)
-    return Database(engine, make_session_factory(engine), instruments or builtin_library())
+    return Database(
+        engine,
+        make_session_factory(engine),
+        instruments or builtin_library(),
+        kap_settings or default_kap_settings(),
+    )

@@ -27,6 +27,7 @@ from attune.db.repositories import (
 )
 from attune.domain.errors import Conflict
 from attune.domain.instruments import InstrumentLibrary, builtin_library
+from attune.domain.kap.clinic_settings import KapSettings, default_kap_settings
 
 
 class _Open:
@@ -60,10 +61,14 @@ class SqlUnitOfWork:
     """
 
     def __init__(
-        self, session_factory: sessionmaker[Session], instruments: InstrumentLibrary | None = None
+        self,
+        session_factory: sessionmaker[Session],
+        instruments: InstrumentLibrary | None = None,
+        kap_settings: KapSettings | None = None,
     ) -> None:
         self._factory = session_factory
         self._instruments = instruments or builtin_library()
+        self._kap_settings = kap_settings or default_kap_settings()
         self._open: _Open | None = None
         self._depth = 0
 
@@ -176,3 +181,7 @@ class SqlUnitOfWork:
     @property
     def instruments(self) -> InstrumentLibrary:
         return self._instruments
+
+    @property
+    def kap_settings(self) -> KapSettings:
+        return self._kap_settings

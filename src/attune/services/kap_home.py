@@ -38,7 +38,6 @@ from attune.domain.kap.athome import (
     AtHomeSettings,
     GateAnswers,
     GateResult,
-    default_settings,
     evaluate_gate,
 )
 from attune.domain.kap.athome_checkins import (
@@ -130,9 +129,9 @@ class DueCheckins:
     completed: bool
 
 
-def settings() -> AtHomeSettings:
-    """The at-home settings in force (the shipped, clinic-configurable defaults)."""
-    return default_settings()
+def settings(uow: UnitOfWork) -> AtHomeSettings:
+    """The at-home settings in force (the clinic's settings, else the shipped defaults)."""
+    return uow.kap_settings.at_home
 
 
 def _day(moment: datetime, tz: tzinfo | None) -> date:
@@ -187,7 +186,7 @@ def dosing_day_gate(
     pass is recorded on the course for the day (AtHomeGatePassed). StepRefused on a day
     the gate was stopped."""
     now = clock.now()
-    s = settings()
+    s = settings(uow)
     with (
         uow,
         course_change(uow, actor, course_id, Action.KAP_DOSING_GATE, clock) as (
@@ -349,7 +348,7 @@ def sitter_checkin(
     ``by: sitter``). The view says whether to stop, what to do now, and whether the
     clinician was alerted (see the module text)."""
     now = clock.now()
-    s = settings()
+    s = settings(uow)
     with (
         uow,
         session_change(uow, actor, session_id, Action.RECORD_KAP_CHECKIN, clock, "sitter") as (
@@ -399,7 +398,7 @@ def due_checkins(
     """The session's check-in times: due so far, the next, missed ones (which alert the
     clinician, once while the flag is open), and those done."""
     now = clock.now()
-    s = settings()
+    s = settings(uow)
     with uow:
         patient, _, session = session_read(
             uow, actor, session_id, Action.VIEW_KAP, clock, "check-ins"
@@ -442,7 +441,7 @@ def post_session_checkin(
     alerted. It completes the session (once). ``crisis_line`` is the clinic's crisis
     resources text (Settings.crisis_line), shown when the patient does not feel safe."""
     now = clock.now()
-    s = settings()
+    s = settings(uow)
     with (
         uow,
         session_change(

@@ -137,7 +137,7 @@ def _save(
     signed_by: int | None = None,
     signed_at: datetime | None = None,
 ) -> KapSessionRecord:
-    checks.raise_if_any(validate(record, vitals_protocol()))
+    checks.raise_if_any(validate(record, vitals_protocol(uow)))
     return uow.kap.update_session(
         session.id,
         record=to_json(record),
@@ -199,7 +199,7 @@ def start_session(
             missing.append(("weight_kg", "Enter the patient's weight in kilograms."))
         if record.dose_mg is None and record.mg_per_kg is None:
             missing.append(("dose_mg", "Enter the dose in mg (or in mg/kg)."))
-        checks.raise_if_any([*validate(record, vitals_protocol()), *missing])
+        checks.raise_if_any([*validate(record, vitals_protocol(uow)), *missing])
         event = DoseRecorded(started_at, Setting.IN_OFFICE, course.program.medicine)
         course = apply_event(uow, course, event, actor.user_id, now)
         session = uow.kap.add_session(
@@ -444,7 +444,7 @@ def sign_session(
     ):
         _editable(session)
         record = session_record(session)
-        signed = sign(record, signed_by=actor.name, at=now, protocol=vitals_protocol())
+        signed = sign(record, signed_by=actor.name, at=now, protocol=vitals_protocol(uow))
         updated = _save(
             uow,
             session,

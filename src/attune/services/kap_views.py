@@ -45,7 +45,7 @@ from attune.domain.kap.session import (
 from attune.domain.kap.signoff import Decision, SignOff, signoff_from_dict
 from attune.domain.kap.spravato import SpravatoRecord, submission_due, validate
 from attune.domain.kap.spravato_form import FormLine, form_view
-from attune.domain.kap.vitals import VitalsProtocol, default_protocol
+from attune.domain.kap.vitals import VitalsProtocol
 from attune.services.kap_common import LoadedCourse
 from attune.services.ports import (
     KapCheckinRecord,
@@ -258,6 +258,8 @@ class SessionView:
     record: SessionRecord
     #: Visible warnings (vital signs out of range, high ratings), in time order.
     warnings: tuple[SessionWarning, ...]
+    #: The monitoring protocol and thresholds the record was checked against.
+    protocol: VitalsProtocol
     #: Everything that stops an in-office record being signed (empty: it can be signed).
     can_sign: checks.FieldErrors
     #: (key, label, met) for each discharge item.
@@ -280,9 +282,9 @@ class SessionView:
 # --- builders ------------------------------------------------------------------------------
 
 
-def vitals_protocol() -> VitalsProtocol:
-    """The monitoring protocol the sessions are checked against (the shipped defaults)."""
-    return default_protocol()
+def vitals_protocol(uow: UnitOfWork) -> VitalsProtocol:
+    """The monitoring protocol the sessions are checked against (the clinic's settings)."""
+    return uow.kap_settings.vitals
 
 
 def session_record(record: KapSessionRecord) -> SessionRecord:
@@ -391,7 +393,7 @@ def build_session_view(
     uow: UnitOfWork, course: LoadedCourse, session: KapSessionRecord, now: datetime
 ) -> SessionView:
     record = session_record(session)
-    protocol = vitals_protocol()
+    protocol = vitals_protocol(uow)
     in_office = session.kind == SessionKind.IN_OFFICE
     stored_rems = uow.kap.rems(session.id)
     return SessionView(
@@ -405,6 +407,7 @@ def build_session_view(
         medicine=course.program.medicine,
         record=record,
         warnings=session_warnings(record, protocol),
+        protocol=protocol,
         can_sign=can_sign(record, protocol) if in_office else (),
         discharge=discharge_status(record, protocol) if in_office else (),
         signed_by=session.signed_by,
@@ -427,7 +430,7 @@ def _summary(
         dosed_at=session.dosed_at,
         status=session.status,
         integration=integration_view(uow, course, session, now),
-        warnings=len(session_warnings(record, vitals_protocol())),
+        warnings=len(session_warnings(record, vitals_protocol(uow))),
         open_adverse_events=sum(not e.resolved for e in record.adverse_events),
     )
 

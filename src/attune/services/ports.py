@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from attune.domain.instruments import InstrumentLibrary
+from attune.domain.kap.clinic_settings import KapSettings
 from attune.services.actors import Role
 
 #: Answers to one instrument by item linkId: the published response code, or None.
@@ -1133,6 +1134,11 @@ class UnitOfWork(Protocol):
     @property
     def instruments(self) -> InstrumentLibrary:
         """The instruments this clinic uses: the shipped ones plus any it added."""
+        ...
+
+    @property
+    def kap_settings(self) -> KapSettings:
+        """The clinic's vital-sign thresholds and at-home rules (shipped defaults unless set)."""
         ...
 
     def __enter__(self) -> Self: ...

@@ -7,6 +7,7 @@ and an :class:`~attune.services.actors.Actor` and pass them to one service.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Annotated
 
@@ -16,8 +17,9 @@ from starlette.requests import Request
 
 from attune.config import Settings
 from attune.db import Database, open_database
-from attune.domain.errors import AuthenticationFailed
+from attune.domain.errors import AuthenticationFailed, InvalidDefinition
 from attune.domain.instruments import InstrumentLibrary
+from attune.domain.kap.clinic_settings import KapSettings, default_kap_settings, parse_kap_settings
 from attune.fhir.library import load_library
 from attune.services import auth
 from attune.services.actors import Actor
@@ -34,7 +36,24 @@ def open_app_database(settings: Settings) -> Database:
     """The database named by the settings: the one place the web edge builds the concrete
     unit of work (``Database.unit_of_work`` opens a ``SqlUnitOfWork``). Its units of work
     score with the shipped instruments plus the clinic's folder (settings.instrument_dir)."""
-    return open_database(settings, clinic_instruments(settings))
+    return open_database(settings, clinic_instruments(settings), clinic_kap_settings(settings))
+
+
+def clinic_kap_settings(settings: Settings) -> KapSettings:
+    """The clinic's KAP thresholds and at-home rules; a bad file stops start-up."""
+    path = settings.kap_settings_file
+    if path is None:
+        return default_kap_settings()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidDefinition(
+            f"{path}: cannot be read as JSON ({exc})", field="kap_settings_file"
+        ) from exc
+    try:
+        return parse_kap_settings(data)
+    except InvalidDefinition as exc:
+        raise InvalidDefinition(f"{path}: {exc.message}", field="kap_settings_file") from exc
 
 
 def clinic_instruments(settings: Settings) -> InstrumentLibrary:

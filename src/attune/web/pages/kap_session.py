@@ -34,7 +34,7 @@ from attune.domain.kap.vitals import Level, VitalsWarning
 from attune.services import kap_course, kap_integration, kap_sessions
 from attune.services.actors import Actor
 from attune.services.clock import Clock
-from attune.services.kap_views import SessionView, vitals_protocol
+from attune.services.kap_views import SessionView
 from attune.services.ports import UnitOfWork
 from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep
 from attune.web.pages import kap_session_form as sf
@@ -178,7 +178,7 @@ def session_page(
     if view.patient_id != patient_id:
         raise NotFound(f"There is no KAP session with id {view.id}.", field="session_id")
     now = clock.now()
-    protocol = vitals_protocol()
+    protocol = view.protocol
     vitals_warnings = [w for w in view.warnings if isinstance(w, VitalsWarning)]
     by_reading: dict[int, list[VitalsWarning]] = {}
     for w in vitals_warnings:

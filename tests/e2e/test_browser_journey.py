@@ -5,10 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_kit import CLINIC_PHONE, CRISIS_LINE, DESKTOP, PHONE, Live, publish
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
-
-from factories import PASSWORD
+from browser_kit import (
+    CLINIC_PHONE,
+    CRISIS_LINE,
+    DESKTOP,
+    PHONE,
+    Live,
+    collect_problems,
+    is_draft_save,
+    log_in,
+    phone_context,
+    shoot,
+)
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -26,59 +35,29 @@ ANSWERS = {
 }
 
 
-def _is_draft_save(response: Response) -> bool:
-    return response.url.endswith("/draft") and response.request.method == "PUT"
-
-
-def _shoot(page: Page, live: Live, name: str, *, full_page: bool = True) -> None:
-    path = live.screenshot_path(name)
-    page.screenshot(path=str(path), full_page=full_page)
-    publish(path)
-
-
-def _log_in(page: Page, live: Live, email: str) -> None:
-    page.goto(live.url("/"))
-    expect(page).to_have_url(re.compile(r"/login$"))
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def _choose(page: Page, item: str, label: str) -> None:
     """Pick an answer and wait for the draft save it triggers."""
-    with page.expect_response(_is_draft_save) as saved:
+    with page.expect_response(is_draft_save) as saved:
         page.locator(
             f"#item-{item} label.option", has_text=re.compile(f"^\\s*{label}\\s*$")
         ).click()
     assert saved.value.ok
 
 
-def _problems(page: Page) -> list[str]:
-    found: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            found.append(message.text)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: found.append(str(error)))
-    return found
-
-
 def test_patient_answers_phq9_with_item9_and_the_clinician_sees_it(
     browser: Browser, live: Live
 ) -> None:
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = phone_context(browser)
     page = phone.new_page()
-    problems = _problems(page)
+    problems = collect_problems(page, failed_loads=False)
 
-    _log_in(page, live, live.setup.email("patient0"))
+    log_in(page, live, live.setup.email("patient0"))
     expect(page).to_have_url(re.compile(r"/portal$"))
     expect(
         page.get_by_role("heading", name=re.compile("Patient Health Questionnaire-9"))
     ).to_be_visible()
     expect(page.get_by_text("Ready for you today")).to_be_visible()
-    _shoot(page, live, "01-patient-portal-phone")
+    shoot(page, live, "01-patient-portal-phone")
 
     page.get_by_role("link", name="Start PHQ-9").click()
     expect(page).to_have_url(re.compile(rf"/portal/answer/{live.assignment_id}$"))
@@ -92,12 +71,12 @@ def test_patient_answers_phq9_with_item9_and_the_clinician_sees_it(
         expect(progress).to_have_text(f"Answered {number} of 9")
         if number == 4:
             expect(page.locator("[data-save-status]")).to_contain_text("Saved")
-            _shoot(page, live, "02-answering-phone", full_page=False)
+            shoot(page, live, "02-answering-phone", full_page=False)
     assert page.locator("progress").evaluate("el => el.value") == 9
     # The crisis resources appear the moment item 9 is answered, before sending.
     expect(inline_crisis).to_be_visible()
     expect(inline_crisis).to_contain_text(CRISIS_LINE)
-    _shoot(page, live, "02b-crisis-while-answering-phone", full_page=False)
+    shoot(page, live, "02b-crisis-while-answering-phone", full_page=False)
     _choose(page, "q9", "Not at all")
     expect(inline_crisis).to_be_hidden()
     _choose(page, "q9", ANSWERS["q9"])
@@ -111,8 +90,8 @@ def test_patient_answers_phq9_with_item9_and_the_clinician_sees_it(
     box = crisis.bounding_box()
     assert box is not None and box["y"] < PHONE["height"] / 2  # shown at once, at the top
     expect(page.get_by_text("10 out of 27 — Moderate")).to_be_visible()
-    _shoot(page, live, "03-crisis-resources-phone", full_page=False)
-    _shoot(page, live, "04-thank-you-phone")
+    shoot(page, live, "03-crisis-resources-phone", full_page=False)
+    shoot(page, live, "04-thank-you-phone")
     leftover = page.evaluate(
         "Object.keys(localStorage).filter(k => k.startsWith('attune-draft-')).length"
     )
@@ -122,14 +101,14 @@ def test_patient_answers_phq9_with_item9_and_the_clinician_sees_it(
 
     desk = browser.new_context(viewport=DESKTOP)
     page = desk.new_page()
-    problems = _problems(page)
-    _log_in(page, live, live.setup.email("clinician"))
+    problems = collect_problems(page, failed_loads=False)
+    log_in(page, live, live.setup.email("clinician"))
     expect(page).to_have_url(re.compile(r"/clinic$"))
     row = page.locator("tr", has_text="Patient 0 (Harbour)")
     expect(row).to_have_class("row--flagged")
     expect(row).to_contain_text("PHQ-9 10 · Moderate")
     expect(row).to_contain_text("suicidal ideation")
-    _shoot(page, live, "05-clinician-caseload")
+    shoot(page, live, "05-clinician-caseload")
 
     page.get_by_role("link", name="Patient 0 (Harbour)").click()
     chart = page.locator("svg.chart")
@@ -142,7 +121,7 @@ def test_patient_answers_phq9_with_item9_and_the_clinician_sees_it(
     newest = page.locator("details.response").first
     expect(newest).to_contain_text("Total 10 · Moderate")
     expect(newest.locator("tr", has_text="better off dead")).to_contain_text("Several days")
-    _shoot(page, live, "06-clinician-patient")
+    shoot(page, live, "06-clinician-patient")
 
     flags.get_by_label(re.compile("Note")).fill("Called the same day; safety plan reviewed.")
     flags.get_by_role("button", name="Acknowledge").click()
@@ -155,9 +134,9 @@ def test_patient_answers_phq9_with_item9_and_the_clinician_sees_it(
 def test_reloading_mid_form_restores_answers_even_when_saving_failed(
     browser: Browser, live: Live
 ) -> None:
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = phone_context(browser)
     page = phone.new_page()
-    _log_in(page, live, live.setup.email("patient0"))
+    log_in(page, live, live.setup.email("patient0"))
     page.goto(live.url(f"/portal/answer/{live.assignment_id}"))
     first = list(ANSWERS.items())[:3]
     for item, label in first:
@@ -183,11 +162,11 @@ def test_reloading_mid_form_restores_answers_even_when_saving_failed(
         page.locator("#item-q5 label.option", has_text="Nearly every day").locator("input")
     ).to_be_checked()
     expect(page.locator("[data-save-status]")).to_contain_text("kept on this device")
-    _shoot(page, live, "07-restored-after-reload-phone", full_page=False)
+    shoot(page, live, "07-restored-after-reload-phone", full_page=False)
 
     # Back online: the restored answers reach the server.
     page.unroute("**/draft")
-    with page.expect_response(_is_draft_save) as saved:
+    with page.expect_response(is_draft_save) as saved:
         page.reload()
     assert saved.value.ok
     expect(page.locator("[data-save-status]")).to_contain_text("Saved")

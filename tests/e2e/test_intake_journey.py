@@ -11,27 +11,32 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
-import uvicorn
-from browser_kit import CLINIC_PHONE, CRISIS_LINE, DESKTOP, PHONE, publish
+from browser_kit import (
+    DESKTOP,
+    collect_problems,
+    fresh_database,
+    is_draft_save,
+    log_in,
+    phone_context,
+    pick,
+    serve,
+    shoot,
+    shoot_element,
+)
 from fhir.resources.R4B.careplan import CarePlan
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Response, expect
+from playwright.sync_api import Browser, Page, expect
 
-from attune.config import Settings
-from attune.db import Database, open_database
+from attune.db import Database
 from attune.domain.instruments import builtin_library
 from attune.services import assignments, responses, users
 from attune.services.actors import Actor
 from attune.services.clock import FixedClock
-from attune.web import create_app
 from factories import FAST_HASHER, PASSWORD, T0, ClinicSetup, make_clinic, patient_actor
 
 pytestmark = pytest.mark.e2e
@@ -54,21 +59,10 @@ class Journey:
         return self.base_url + path
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock
-
-
 @pytest.fixture
 def journey(sqlite_template: Path, tmp_path: Path) -> Iterator[Journey]:
     """The app on a fresh SQLite file with a clinic and one new patient, nothing else."""
-    path = tmp_path / "attune.db"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path.as_posix()}"
-    database = open_database(url)
+    url, database = fresh_database(sqlite_template, tmp_path)
     clock = FixedClock(T0)
     uow = database.unit_of_work()
     setup = make_clinic(uow, clock)
@@ -86,24 +80,9 @@ def journey(sqlite_template: Path, tmp_path: Path) -> Iterator[Journey]:
         clock=clock,
         hasher=FAST_HASHER,
     )
-    settings = Settings(
-        dev_mode=True,
-        database_url=url,
-        data_dir=tmp_path,
-        clinic_phone=CLINIC_PHONE,
-        crisis_line=CRISIS_LINE,
-    )
-    app = create_app(settings, clock=clock, uow_factory=database.unit_of_work)
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
-    try:
+    with serve(url, database, clock, tmp_path) as (base_url, shots):
         yield Journey(
-            f"http://127.0.0.1:{port}",
+            base_url,
             setup,
             patient.id,
             email,
@@ -112,69 +91,18 @@ def journey(sqlite_template: Path, tmp_path: Path) -> Iterator[Journey]:
             clock,
             shots,
         )
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-        database.dispose()
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _shoot(page: Page, journey: Journey, name: str, *, full_page: bool = True) -> None:
-    path = journey.shots / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    publish(path)
-
-
-def _shoot_element(locator: Locator, journey: Journey, name: str) -> None:
-    path = journey.shots / f"{name}.png"
-    locator.screenshot(path=str(path))
-    publish(path)
-
-
-def _problems(page: Page) -> list[str]:
-    found: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            found.append(message.text)
-
-    def on_response(response: Response) -> None:
-        if response.status >= 400:
-            found.append(f"{response.status} {response.request.method} {response.url}")
-
-    page.on("console", on_console)
-    page.on("response", on_response)
-    page.on("pageerror", lambda error: found.append(str(error)))
-    return found
-
-
-def _log_in(page: Page, journey: Journey, email: str) -> None:
-    page.goto(journey.url("/"))
-    expect(page).to_have_url(re.compile(r"/login$"))
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def _pick(page: Page, field_id: str, label: str) -> None:
-    """Tick the radio button or checkbox labelled ``label`` in the question ``field_id``."""
-    page.locator(f"#{field_id}").get_by_label(label, exact=True).check()
-
-
-def _is_draft_save(response: Response) -> bool:
-    return response.url.endswith("/draft") and response.request.method == "PUT"
 
 
 def _answer_questionnaire(page: Page, picks: list[int]) -> None:
     """Choose the option at each index, item by item, waiting for each draft save."""
     items = page.locator("fieldset[data-item]")
     expect(items).to_have_count(len(picks))
-    for index, pick in enumerate(picks):
-        with page.expect_response(_is_draft_save) as saved:
-            items.nth(index).locator("label.option").nth(pick).click()
+    for index, choice in enumerate(picks):
+        with page.expect_response(is_draft_save) as saved:
+            items.nth(index).locator("label.option").nth(choice).click()
         assert saved.value.ok
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name=re.compile("your answers are saved"))).to_be_visible()
@@ -208,43 +136,43 @@ def _answers_for(instrument_id: str) -> dict[str, int | None]:
 def _clinician_opens_the_intake(browser: Browser, journey: Journey) -> None:
     desk = browser.new_context(viewport=DESKTOP)
     page = desk.new_page()
-    problems = _problems(page)
-    _log_in(page, journey, journey.setup.email("clinician"))
+    problems = collect_problems(page)
+    log_in(page, journey, journey.setup.email("clinician"))
     page.get_by_role("link", name=NEW_PATIENT).click()
     _care_nav(page, "Intake")
     expect(page.get_by_role("heading", name="Open an intake")).to_be_visible()
     page.get_by_role("button", name="Open an intake").click()
     expect(page.get_by_text("The intake is open")).to_be_visible()
     expect(page.get_by_text("saved 0 of 9 sections")).to_be_visible()
-    _shoot(page, journey, "20-clinician-opens-intake")
+    shoot(page, journey, "20-clinician-opens-intake")
     assert problems == []
     desk.close()
 
 
 def _patient_fills_in_the_intake(browser: Browser, journey: Journey) -> None:
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = phone_context(browser)
     page = phone.new_page()
-    problems = _problems(page)
-    _log_in(page, journey, journey.email)
+    problems = collect_problems(page)
+    log_in(page, journey, journey.email)
     expect(page).to_have_url(re.compile(r"/portal$"))
     card = page.locator(".due-item--intake")
     expect(card).to_contain_text("0 of 9 sections done")
-    _shoot(page, journey, "21-portal-intake-waiting-phone")
+    shoot(page, journey, "21-portal-intake-waiting-phone")
     card.get_by_role("link", name=re.compile("^Start")).click()
     expect(page.get_by_text("0 of 9 sections done")).to_be_visible()
-    _shoot(page, journey, "22-intake-sections-phone")
+    shoot(page, journey, "22-intake-sections-phone")
     page.get_by_role("link", name=re.compile("^Start with .What you would like help with")).click()
 
     # 1. What you would like help with: one row, then "Save and add another".
     page.locator("#f-addictions-0-what").select_option(label="Alcohol")
     page.locator("#f-addictions-0-detail").fill("wine, mostly in the evening")
-    _pick(page, "f-addictions-0-stopped", "No")
+    pick(page, "f-addictions-0-stopped", "No")
     page.locator("#f-addictions-0-days-per-week").fill("5")
     page.locator("#f-addictions-0-amount").fill("4")
     page.locator("#f-addictions-0-unit").select_option(label="standard drinks")
     page.locator("#f-addictions-0-last-use").fill("2026-01-04")
     page.locator("#f-addictions-0-years-of-use").fill("8")
-    _shoot(page, journey, "23-intake-addictions-phone")
+    shoot(page, journey, "23-intake-addictions-phone")
     page.get_by_role("button", name="Save and add another").click()
     expect(page.locator("#f-addictions-1-what")).to_be_visible()
     expect(page.locator("#f-addictions-0-what")).to_have_value("alcohol")
@@ -254,45 +182,45 @@ def _patient_fills_in_the_intake(browser: Browser, journey: Journey) -> None:
     # 2. Stopping before.
     expect(page.get_by_role("heading", name="Stopping or cutting down before")).to_be_visible()
     for field in ("seizures", "delirium", "other-severe"):
-        _pick(page, f"f-withdrawal-{field}", "No")
+        pick(page, f"f-withdrawal-{field}", "No")
     page.get_by_role("button", name="Save and continue").click()
 
     # 3. Medicines.
-    _pick(page, "f-medications-takes-any", "No")
+    pick(page, "f-medications-takes-any", "No")
     page.get_by_role("button", name="Save and continue").click()
 
     # 4. Health.
     expect(page.get_by_role("heading", name="Your health")).to_be_visible()
     for field in ("high-blood-pressure", "heart-disease", "aneurysm-or-brain-bleed", "epilepsy"):
-        _pick(page, f"f-medical-{field}", "No")
-    _pick(page, "f-medical-liver-disease", "No")
-    _pick(page, "f-medical-pregnancy", "No")
+        pick(page, f"f-medical-{field}", "No")
+    pick(page, "f-medical-liver-disease", "No")
+    pick(page, "f-medical-pregnancy", "No")
     page.get_by_role("button", name="Save and continue").click()
 
     # 5. Mind and mood.
-    _pick(page, "f-mental-health-psychosis", "Never")
-    _pick(page, "f-mental-health-mania", "Never")
-    _pick(page, "f-mental-health-suicide-attempts", "No")
-    _pick(page, "f-mental-health-self-harm", "No")
-    _pick(page, "f-mental-health-suicidal-thoughts-now", "No")
+    pick(page, "f-mental-health-psychosis", "Never")
+    pick(page, "f-mental-health-mania", "Never")
+    pick(page, "f-mental-health-suicide-attempts", "No")
+    pick(page, "f-mental-health-self-harm", "No")
+    pick(page, "f-mental-health-suicidal-thoughts-now", "No")
     page.get_by_role("button", name="Save and continue").click()
 
     # 6. Home and people.
-    _pick(page, "f-situation-stable-housing", "Yes")
-    _pick(page, "f-situation-lives-alone", "No")
-    _pick(page, "f-situation-lives-with-someone-who-uses", "No")
-    _pick(page, "f-situation-supports", "My partner")
-    _pick(page, "f-situation-supports", "Friends")
-    _pick(page, "f-situation-pressures", "Work or study")
+    pick(page, "f-situation-stable-housing", "Yes")
+    pick(page, "f-situation-lives-alone", "No")
+    pick(page, "f-situation-lives-with-someone-who-uses", "No")
+    pick(page, "f-situation-supports", "My partner")
+    pick(page, "f-situation-supports", "Friends")
+    pick(page, "f-situation-pressures", "Work or study")
     page.get_by_role("button", name="Save and continue").click()
 
     # 7. Help before.
-    _pick(page, "f-treatment-had-treatment", "No")
+    pick(page, "f-treatment-had-treatment", "No")
     page.get_by_role("button", name="Save and continue").click()
 
     # 8. Readiness: a number out of range is shown next to its field, then corrected.
     page.locator("#f-readiness-ruler").fill("14")
-    _pick(page, "f-readiness-stage", "I am getting ready to change it soon")
+    pick(page, "f-readiness-stage", "I am getting ready to change it soon")
     page.get_by_role("button", name="Save and continue").click()
     error = page.locator("#f-readiness-ruler-error")
     expect(error).to_contain_text("from 0 to 10")
@@ -300,7 +228,7 @@ def _patient_fills_in_the_intake(browser: Browser, journey: Journey) -> None:
     expect(
         page.locator("#f-readiness-stage").get_by_label("I am getting ready to change it soon")
     ).to_be_checked()
-    _shoot(page, journey, "24-intake-error-by-field-phone", full_page=False)
+    shoot(page, journey, "24-intake-error-by-field-phone", full_page=False)
     # The browser logs the refused form's 422 as a failed load; that one was intended.
     assert [p for p in problems if "422" not in p] == []
     problems.clear()
@@ -313,16 +241,16 @@ def _patient_fills_in_the_intake(browser: Browser, journey: Journey) -> None:
     )
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("9 of 9 sections done")).to_be_visible()
-    _shoot(page, journey, "25-intake-all-done-phone")
+    shoot(page, journey, "25-intake-all-done-phone")
     page.get_by_role("button", name="Send to my clinician").click()
     expect(page.get_by_role("heading", name=re.compile("your answers are with"))).to_be_visible()
-    _shoot(page, journey, "26-intake-sent-phone")
+    shoot(page, journey, "26-intake-sent-phone")
 
     # The battery is in the due list; two questionnaires are answered here.
     page.get_by_role("link", name="Go to my questionnaires").click()
     for title in ("Experiences in Close Relationships", "Alcohol Use Disorders"):
         expect(page.get_by_role("heading", name=re.compile(title))).to_be_visible()
-    _shoot(page, journey, "27-battery-due-phone")
+    shoot(page, journey, "27-battery-due-phone")
     page.get_by_role("link", name="Start AUDIT").click()
     _answer_questionnaire(page, [1] * 10)  # AUDIT 12: Zone II
     page.get_by_role("link", name="Back to my questionnaires").click()
@@ -353,14 +281,14 @@ def _the_rest_of_the_battery(journey: Journey) -> None:
 def _clinician_reads_and_decides(browser: Browser, journey: Journey) -> None:
     desk = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     page = desk.new_page()
-    problems = _problems(page)
-    _log_in(page, journey, journey.setup.email("clinician"))
+    problems = collect_problems(page)
+    log_in(page, journey, journey.setup.email("clinician"))
     page.get_by_role("link", name=NEW_PATIENT).click()
 
     # The intake, read-only, grouped by section, with the battery.
     _care_nav(page, "Intake")
     expect(page.get_by_text("wine, mostly in the evening")).to_be_visible()
-    _shoot(page, journey, "30-clinician-intake-answers")
+    shoot(page, journey, "30-clinician-intake-answers")
 
     # Profiles: the plane, dimensions first, the aid labelled; the addiction table.
     _care_nav(page, "Profiles")
@@ -368,7 +296,7 @@ def _clinician_reads_and_decides(browser: Browser, journey: Journey) -> None:
     expect(page.get_by_text("An aid, not a label")).to_be_visible()
     expect(page.locator("table.addiction-table")).to_contain_text("AUDIT")
     expect(page.locator("table.addiction-table")).to_contain_text("12 of 40")
-    _shoot(page, journey, "31-clinician-profiles")
+    shoot(page, journey, "31-clinician-profiles")
 
     # The cycle, filled in together; then a second version.
     _care_nav(page, "Cycle")
@@ -396,17 +324,17 @@ def _clinician_reads_and_decides(browser: Browser, journey: Journey) -> None:
     expect(page.get_by_text("Saved as version 2.")).to_be_visible()
     expect(page.locator(".versions")).to_contain_text("+ A walk round the park")
     expect(page.locator(".versions")).to_contain_text("by clinician and patient together")
-    _shoot(page, journey, "32-clinician-cycle")
-    _shoot_element(page.locator("svg.cycle"), journey, "32b-cycle-diagram")
+    shoot(page, journey, "32-clinician-cycle")
+    shoot_element(page.locator("svg.cycle"), journey, "32b-cycle-diagram")
 
     # The level of care: review and accept.
     _care_nav(page, "Level of care")
     expect(page.get_by_text("A recommendation is waiting for your review")).to_be_visible()
     expect(page.locator("table.dimensions tbody tr")).to_have_count(6)
-    _shoot(page, journey, "33-clinician-level-of-care")
+    shoot(page, journey, "33-clinician-level-of-care")
     page.get_by_role("button", name="Accept the recommendation").click()
     expect(page.get_by_text("Recommendation accepted.")).to_be_visible()
-    _shoot(page, journey, "34-clinician-level-accepted", full_page=False)
+    shoot(page, journey, "34-clinician-level-accepted", full_page=False)
 
     # The plan: two goals, therapies, aftercare, review date; saved, then agreed.
     _care_nav(page, "Plan")
@@ -436,7 +364,7 @@ def _clinician_reads_and_decides(browser: Browser, journey: Journey) -> None:
     expect(page.locator(".kap")).to_contain_text("Preliminary")
     page.get_by_role("button", name="Agree the plan").click()
     expect(page.get_by_text("You agreed the plan.")).to_be_visible()
-    _shoot(page, journey, "35-clinician-plan-agreed")
+    shoot(page, journey, "35-clinician-plan-agreed")
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download as FHIR CarePlan")).click()
     exported = json.loads(Path(download.value.path()).read_text("utf-8"))
@@ -447,26 +375,26 @@ def _clinician_reads_and_decides(browser: Browser, journey: Journey) -> None:
 
 
 def _patient_reads_and_acknowledges(browser: Browser, journey: Journey) -> None:
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = phone_context(browser)
     page = phone.new_page()
-    problems = _problems(page)
-    _log_in(page, journey, journey.email)
+    problems = collect_problems(page)
+    log_in(page, journey, journey.email)
     page.get_by_role("link", name="My picture").click()
     expect(page.locator("svg.attachment-plane")).to_be_visible()
     expect(page.get_by_text("Only a rough sketch", exact=True)).to_be_visible()
-    _shoot(page, journey, "40-patient-my-picture-phone")
-    _shoot_element(page.locator("svg.attachment-plane"), journey, "40b-patient-plane-phone")
+    shoot(page, journey, "40-patient-my-picture-phone")
+    shoot_element(page.locator("svg.attachment-plane"), journey, "40b-patient-plane-phone")
     page.get_by_role("link", name="See my cycle").click()
     expect(page.locator("svg.cycle")).to_be_visible()
-    _shoot(page, journey, "41-patient-my-cycle-phone")
+    shoot(page, journey, "41-patient-my-cycle-phone")
     page.goto(journey.url("/portal"))
     page.get_by_role("link", name="My plan").first.click()
     expect(page.get_by_text("“Sleep through the night most nights”")).to_be_visible()
-    _shoot(page, journey, "42-patient-my-plan-phone")
+    shoot(page, journey, "42-patient-my-plan-phone")
     page.get_by_role("button", name="I have read my plan").click()
     expect(page.get_by_text("Your care team can see that you have read your plan")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Agreed plan"))).to_be_visible()
-    _shoot(page, journey, "43-patient-plan-acknowledged-phone", full_page=False)
+    shoot(page, journey, "43-patient-plan-acknowledged-phone", full_page=False)
     assert problems == []
     phone.close()
 

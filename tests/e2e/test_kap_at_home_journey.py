@@ -17,28 +17,32 @@ waits for each condition. Screenshots go to the test's tmp dir and to
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
-from browser_kit import CLINIC_PHONE, CRISIS_LINE, DESKTOP, PHONE, publish
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
+from browser_kit import (
+    CRISIS_LINE,
+    DESKTOP,
+    collect_problems,
+    fresh_database,
+    log_in,
+    phone_context,
+    pick,
+    serve,
+    shoot,
+)
+from playwright.sync_api import Browser, Page, expect
 
-from attune.config import Settings
-from attune.db import Database, open_database
+from attune.db import Database
 from attune.domain.formulation import Formulation
 from attune.domain.instruments import builtin_library
 from attune.domain.kap.athome_checkins import SitterCheckin
 from attune.services import formulation, kap_home, responses
 from attune.services.clock import FixedClock
-from attune.web import create_app
-from factories import PASSWORD, T0, ClinicSetup, eligible_course, make_clinic
+from factories import T0, ClinicSetup, eligible_course, make_clinic
 
 pytestmark = pytest.mark.e2e
 
@@ -76,21 +80,10 @@ class Home:
         return self.base_url + path
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock
-
-
 @pytest.fixture
 def home(sqlite_template: Path, tmp_path: Path) -> Iterator[Home]:
     """The app on a fresh SQLite file; patient 0 has an at-home course ready to dose."""
-    path = tmp_path / "attune.db"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path.as_posix()}"
-    database = open_database(url)
+    url, database = fresh_database(sqlite_template, tmp_path)
     clock = FixedClock(T0 - timedelta(days=1))
     uow = database.unit_of_work()
     setup = make_clinic(uow, clock)
@@ -102,71 +95,16 @@ def home(sqlite_template: Path, tmp_path: Path) -> Iterator[Home]:
         uow, setup.patient_actor(0), patient, "ecrr", _ecrr_leaning_anxious(), clock
     )
     clock.set(T0)
-    settings = Settings(
-        dev_mode=True,
-        database_url=url,
-        data_dir=tmp_path,
-        clinic_phone=CLINIC_PHONE,
-        crisis_line=CRISIS_LINE,
-    )
-    app = create_app(settings, clock=clock, uow_factory=database.unit_of_work)
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
-    try:
-        yield Home(f"http://127.0.0.1:{port}", setup, course.id, database, clock, shots)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-        database.dispose()
+    with serve(url, database, clock, tmp_path) as (base_url, shots):
+        yield Home(base_url, setup, course.id, database, clock, shots)
 
 
 # ---------------------------------------------------------------------------- helpers
 
 
-def _shoot(page: Page, home: Home, name: str, *, full_page: bool = True) -> None:
-    path = home.shots / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    publish(path)
-
-
-def _problems(page: Page) -> list[str]:
-    found: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            found.append(message.text)
-
-    def on_response(response: Response) -> None:
-        if response.status >= 400:
-            found.append(f"{response.status} {response.request.method} {response.url}")
-
-    page.on("console", on_console)
-    page.on("response", on_response)
-    page.on("pageerror", lambda error: found.append(str(error)))
-    return found
-
-
-def _log_in(page: Page, home: Home, email: str) -> None:
-    page.goto(home.url("/"))
-    expect(page).to_have_url(re.compile(r"/login$"))
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def _pick(page: Page, field_id: str, label: str) -> None:
-    page.locator(f"#{field_id}").get_by_label(label, exact=True).check()
-
-
 def _fill_gate(page: Page, systolic: int, diastolic: int) -> None:
     page.locator("#f-fasted-hours").select_option(label="5 hours ago")
-    _pick(page, "f-sitter-present", "Yes")
+    pick(page, "f-sitter-present", "Yes")
     page.get_by_label("Your sitter's name").fill("Alex Morgan")
     page.get_by_label("Top number").fill(str(systolic))
     page.get_by_label("Bottom number").fill(str(diastolic))
@@ -185,9 +123,9 @@ def _width(page: Page) -> float:
 
 
 def _sitter_checkin(page: Page, *, concern: str = "") -> None:
-    _pick(page, "f-responsive", "Yes")
-    _pick(page, "f-breathing-normal", "Yes")
-    _pick(page, "f-distressed", "No")
+    pick(page, "f-responsive", "Yes")
+    pick(page, "f-breathing-normal", "Yes")
+    pick(page, "f-distressed", "No")
     if concern:
         page.get_by_label(re.compile("Anything else you are worried about")).fill(concern)
     page.get_by_role("button", name="Save this check-in").click()
@@ -199,17 +137,17 @@ def _sitter_checkin(page: Page, *, concern: str = "") -> None:
 def _gate_stops_on_a_high_reading(page: Page, home: Home) -> None:
     card = page.locator(".kapp-home-card")
     expect(card).to_contain_text("Your KAP course")
-    _shoot(page, home, "50-portal-with-kap-card-phone", full_page=False)
+    shoot(page, home, "50-portal-with-kap-card-phone", full_page=False)
     card.get_by_role("link", name="See where you are").click()
     expect(
         page.get_by_role("heading", name="Where you are: Ready for your first dose")
     ).to_be_visible()
-    _shoot(page, home, "51-kap-course-phone")
+    shoot(page, home, "51-kap-course-phone")
     page.get_by_role("link", name="Open my dosing day").click()
     page.get_by_role("link", name="Start the checklist").click()
     home.clock.advance(timedelta(minutes=2))
     _fill_gate(page, 152, 96)
-    _shoot(page, home, "52-gate-filled-phone")
+    shoot(page, home, "52-gate-filled-phone")
     page.get_by_role("button", name="Check my answers").click()
     stop = page.locator(".kapp-stop")
     expect(stop.get_by_role("heading", name="Please do not take your medicine yet")).to_be_visible()
@@ -217,19 +155,19 @@ def _gate_stops_on_a_high_reading(page: Page, home: Home) -> None:
     expect(stop).to_contain_text("We have let your care team know")
     expect(stop).to_contain_text(CRISIS_LINE)
     expect(page.get_by_role("button", name="I have taken my dose")).to_have_count(0)
-    _shoot(page, home, "53-gate-stopped-phone")
+    shoot(page, home, "53-gate-stopped-phone")
 
 
 def _clinician_sees_the_alert(browser: Browser, home: Home, name: str, *texts: str) -> None:
     desk = browser.new_context(viewport=DESKTOP)
     page = desk.new_page()
-    problems = _problems(page)
-    _log_in(page, home, home.setup.email("clinician"))
+    problems = collect_problems(page)
+    log_in(page, home, home.setup.email("clinician"))
     page.get_by_role("link", name=PATIENT).click()
     flags = page.locator(".flags")
     for text in texts:
         expect(flags).to_contain_text(text)
-    _shoot(page, home, name, full_page=False)
+    shoot(page, home, name, full_page=False)
     assert problems == []
     desk.close()
 
@@ -240,14 +178,14 @@ def _gate_passes_and_the_dose_is_recorded(page: Page, home: Home) -> None:
     _fill_gate(page, 128, 82)
     page.get_by_role("button", name="Check my answers").click()
     expect(page.get_by_role("heading", name="You may take your dose")).to_be_visible()
-    _shoot(page, home, "55-gate-passed-phone", full_page=False)
+    shoot(page, home, "55-gate-passed-phone", full_page=False)
     page.get_by_role("button", name="I have taken my dose").click()
     expect(page.get_by_role("heading", name=f"Check-ins with {PATIENT}")).to_be_visible()
     expect(page.get_by_text("Your dose is recorded.")).to_be_visible()
     expect(page.locator(".kapp-next__time")).to_have_text("09:27 UTC")
     # The script counts down from the server's own clock (minutes:seconds).
     expect(page.locator("[data-countdown]")).to_have_text(re.compile(r"^in 1[45]:\d\d$"))
-    _shoot(page, home, "56-session-started-phone")
+    shoot(page, home, "56-session-started-phone")
 
 
 def _two_sitter_checkins(page: Page, home: Home) -> str:
@@ -258,14 +196,14 @@ def _two_sitter_checkins(page: Page, home: Home) -> str:
     result = page.locator("#result")
     expect(result).to_contain_text("Check-in saved")
     expect(result).to_contain_text("All is well")
-    _shoot(page, home, "57-sitter-checkin-well-phone", full_page=False)
+    shoot(page, home, "57-sitter-checkin-well-phone", full_page=False)
     home.clock.advance(timedelta(minutes=15))
     page.goto(session_url)
     _sitter_checkin(page, concern="They say they feel a little sick and cold.")
     expect(result).to_contain_text("Thank you for telling us. A clinician will read this")
     expect(page.locator(".kapp-log__item")).to_have_count(2)
     expect(page.locator(".kapp-log__item").nth(1)).to_contain_text("a concern")
-    _shoot(page, home, "58-sitter-checkin-concern-phone")
+    shoot(page, home, "58-sitter-checkin-concern-phone")
     return session_url
 
 
@@ -292,17 +230,17 @@ def _post_session_checkin(page: Page, home: Home, session_url: str) -> None:
     page.get_by_role("link", name="How are you now?").click()
     page.locator("#f-wellbeing").get_by_label("7", exact=True).check()
     page.locator("#f-side-effects").get_by_label("Nausea").check()
-    _pick(page, "f-feels-safe", "Yes")
+    pick(page, "f-feels-safe", "Yes")
     page.get_by_label("How long after your dose did your sitter stay with you?").select_option(
         label="They are still with me"
     )
-    _shoot(page, home, "59-post-session-form-phone")
+    shoot(page, home, "59-post-session-form-phone")
     page.get_by_role("button", name="Send and close my session").click()
     result = page.locator("#result")
     expect(result).to_contain_text("Thank you")
     expect(result).to_contain_text("Side effects like these usually ease within the day")
     expect(page.get_by_role("heading", name="This session is complete")).to_be_visible()
-    _shoot(page, home, "60-session-complete-phone")
+    shoot(page, home, "60-session-complete-phone")
 
 
 def _breathwork(page: Page, home: Home) -> None:
@@ -321,7 +259,7 @@ def _breathwork(page: Page, home: Home) -> None:
         " > w + 40",
         arg=start,
     )
-    _shoot(page, home, "61-breathwork-breathe-in-phone", full_page=False)
+    shoot(page, home, "61-breathwork-breathe-in-phone", full_page=False)
     expect(cue).to_have_text("Hold", timeout=10_000)
     full = _width(page)
     assert full > start + 40
@@ -332,7 +270,7 @@ def _breathwork(page: Page, home: Home) -> None:
         " < w - 40",
         arg=full,
     )
-    _shoot(page, home, "62-breathwork-breathe-out-phone", full_page=False)
+    shoot(page, home, "62-breathwork-breathe-out-phone", full_page=False)
     page.get_by_role("button", name="Stop").click()
     expect(cue).to_have_text("Stopped")
     expect(page.get_by_label("Minutes you practised")).to_have_value("1")
@@ -345,23 +283,21 @@ def _breathwork(page: Page, home: Home) -> None:
     expect(log.first).to_contain_text("Box breathing, 1 minute")
     expect(log.first).to_contain_text("Calm before 4, after 7")
     expect(page.locator(".kapp-log-summary")).to_contain_text("3 points calmer afterwards")
-    _shoot(page, home, "63-breathwork-logged-phone")
+    shoot(page, home, "63-breathwork-logged-phone")
 
 
 def _breathwork_without_motion(browser: Browser, home: Home) -> None:
-    still = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, reduced_motion="reduce"
-    )
+    still = phone_context(browser, reduced_motion="reduce")
     page = still.new_page()
-    problems = _problems(page)
-    _log_in(page, home, home.setup.email("patient0"))
+    problems = collect_problems(page)
+    log_in(page, home, home.setup.email("patient0"))
     page.goto(home.url("/portal/breathwork/4-7-8"))
     expect(page.locator("[data-breath-circle]")).to_be_hidden()
     expect(page.get_by_text("Your device is set to reduce motion")).to_be_visible()
     page.get_by_role("button", name="Start").click()
     expect(page.locator("[data-breath-cue]")).to_have_text("Breathe in")
     expect(page.locator("[data-breath-count]")).to_have_text(re.compile(r"^[1-4]$"))
-    _shoot(page, home, "64-breathwork-reduced-motion-phone", full_page=False)
+    shoot(page, home, "64-breathwork-reduced-motion-phone", full_page=False)
     assert problems == []
     still.close()
 
@@ -377,14 +313,14 @@ def _journal(page: Page, home: Home) -> None:
     first.get_by_role("button", name="Save in my journal").click()
     expect(page.get_by_text("Saved in your journal.")).to_be_visible()
     expect(page.locator(".kapp-entry")).to_contain_text(words)
-    _shoot(page, home, "65-journal-phone")
+    shoot(page, home, "65-journal-phone")
 
 
 def test_an_at_home_session_through_its_gate(browser: Browser, home: Home) -> None:
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = phone_context(browser)
     page = phone.new_page()
-    problems = _problems(page)
-    _log_in(page, home, home.setup.email("patient0"))
+    problems = collect_problems(page)
+    log_in(page, home, home.setup.email("patient0"))
     _gate_stops_on_a_high_reading(page, home)
     _clinician_sees_the_alert(
         browser, home, "54-clinician-sees-gate-alert", "Kap gate stopped", "152/96"

@@ -17,27 +17,29 @@ Screenshots go to the test's tmp dir and to ``ATTUNE_SCREENSHOT_DIR`` when it is
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
-from browser_kit import CLINIC_PHONE, CRISIS_LINE, DESKTOP, PHONE, publish
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Response, expect
+from browser_kit import (
+    DESKTOP,
+    collect_problems,
+    fresh_database,
+    phone_context,
+    serve,
+    shoot,
+    shoot_element,
+    submit_login,
+)
+from playwright.sync_api import Browser, Locator, Page, expect
 
-from attune.config import Settings
-from attune.db import Database, open_database
+from attune.db import Database
 from attune.services import kap_course, responses
 from attune.services.clock import FixedClock
-from attune.web import create_app
 from factories import (
     KAP_SAFETY_PLAN,
-    PASSWORD,
     T0,
     ClinicSetup,
     eligible_course,
@@ -70,22 +72,11 @@ class Clinic:
         return moment
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock
-
-
 @pytest.fixture
 def clinic(sqlite_template: Path, tmp_path: Path) -> Iterator[Clinic]:
     """The app on a fresh SQLite file: patient 0 has sent their intake and a PHQ-9;
     patient 1 (the other clinician's) has a Spravato course ready for its first dose."""
-    path = tmp_path / "attune.db"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path.as_posix()}"
-    database = open_database(url)
+    url, database = fresh_database(sqlite_template, tmp_path)
     clock = FixedClock(T0)
     uow = database.unit_of_work()
     setup = make_clinic(uow, clock)
@@ -94,62 +85,11 @@ def clinic(sqlite_template: Path, tmp_path: Path) -> Iterator[Clinic]:
         uow, setup.patient_actor(0), setup.patients[0].id, "phq9", phq9(total=6), clock
     )
     eligible_course(uow, setup, clock, patient=1, program="spravato_in_office")
-    settings = Settings(
-        dev_mode=True,
-        database_url=url,
-        data_dir=tmp_path,
-        clinic_phone=CLINIC_PHONE,
-        crisis_line=CRISIS_LINE,
-    )
-    app = create_app(settings, clock=clock, uow_factory=database.unit_of_work)
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
-    try:
-        yield Clinic(f"http://127.0.0.1:{port}", setup, database, clock, shots)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-        database.dispose()
+    with serve(url, database, clock, tmp_path) as (base_url, shots):
+        yield Clinic(base_url, setup, database, clock, shots)
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _shoot(page: Page, clinic: Clinic, name: str, *, full_page: bool = True) -> None:
-    path = clinic.shots / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    publish(path)
-
-
-def _shoot_element(locator: Locator, clinic: Clinic, name: str) -> None:
-    path = clinic.shots / f"{name}.png"
-    locator.screenshot(path=str(path))
-    publish(path)
-
-
-def _problems(page: Page) -> list[str]:
-    """Console errors, page errors and failed loads (a refused form's 422/409 included:
-    callers drop the ones they meant)."""
-    found: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            found.append(message.text)
-
-    def on_response(response: Response) -> None:
-        if response.status >= 400:
-            found.append(f"{response.status} {response.request.method} {response.url}")
-
-    page.on("console", on_console)
-    page.on("response", on_response)
-    page.on("pageerror", lambda error: found.append(str(error)))
-    return found
 
 
 def _unexpected(problems: list[str], *statuses: int) -> list[str]:
@@ -165,9 +105,7 @@ def _unexpected(problems: list[str], *statuses: int) -> list[str]:
 
 def _log_in(page: Page, clinic: Clinic, who: str) -> None:
     page.goto(clinic.url("/login"))
-    page.get_by_label("Email address").fill(clinic.setup.email(who))
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    submit_login(page, clinic.setup.email(who))
     expect(page).to_have_url(re.compile(r"/clinic$"))
 
 
@@ -208,7 +146,7 @@ def _course_and_eligibility(page: Page, clinic: Clinic) -> None:
     expect(page.get_by_text("The course is open. Check eligibility next.")).to_be_visible()
     blocked = _step(page, "Dose 1 in the office")
     expect(blocked).to_contain_text("The prescriber has not signed off eligibility yet.")
-    _shoot(page, clinic, "80-kap-course-opened")
+    shoot(page, clinic, "80-kap-course-opened")
 
     page.get_by_label("Systolic (mmHg)").fill("150")
     page.get_by_label("Diastolic (mmHg)").fill("92")
@@ -218,7 +156,7 @@ def _course_and_eligibility(page: Page, clinic: Clinic) -> None:
     expect(raised).to_contain_text("Measured 150/92 mmHg")
     raised.get_by_text(re.compile("sources?$", re.IGNORECASE)).first.click()
     expect(raised.locator(".kap-reason__sources li").first).to_be_visible()
-    _shoot(page, clinic, "81-kap-eligibility-with-conditions")
+    shoot(page, clinic, "81-kap-eligibility-with-conditions")
 
     sign = page.locator("form[action$='/sign-off']")
     sign.get_by_label("Approve: go ahead").check()
@@ -233,7 +171,7 @@ def _course_and_eligibility(page: Page, clinic: Clinic) -> None:
     page.get_by_role("button", name="Record the sign-off").click()
     expect(page.get_by_text("The sign-off is recorded.")).to_be_visible()
     expect(page.locator(".kap-signed")).to_contain_text("Approved on 5 January 2026")
-    _shoot_element(page.locator("#eligibility"), clinic, "82-kap-signed-off")
+    shoot_element(page.locator("#eligibility"), clinic, "82-kap-signed-off")
 
 
 def _a_dose_too_early(page: Page, clinic: Clinic) -> None:
@@ -249,7 +187,7 @@ def _a_dose_too_early(page: Page, clinic: Clinic) -> None:
     expect(refusal).to_contain_text("The patient's consent has not been recorded.")
     expect(refusal).to_contain_text("Preparation is not complete: 0 of 2 sessions held.")
     expect(page.get_by_label("Lot number")).to_have_value("K-1")
-    _shoot(page, clinic, "83-kap-dose-refused", full_page=False)
+    shoot(page, clinic, "83-kap-dose-refused", full_page=False)
 
 
 def _consent_and_preparation(clinic: Clinic) -> int:
@@ -268,7 +206,7 @@ def _consent_and_preparation(clinic: Clinic) -> int:
 
 
 def _the_session(page: Page, clinic: Clinic) -> None:
-    problems = _problems(page)
+    problems = collect_problems(page)
     clinic.at(5, 10)
     page.goto(clinic.url(f"/clinic/patients/{clinic.setup.patients[0].id}/kap"))
     dose = _step(page, "Dose 1 in the office")
@@ -300,8 +238,8 @@ def _the_session(page: Page, clinic: Clinic) -> None:
     _reading(page, "2026-01-05T10:30", ("150", "90", "84", "96"))
     clinic.at(5, 10, 45)
     _reading(page, "2026-01-05T10:45", ("132", "84", "78", "98"))
-    _shoot(page, clinic, "84-kap-session-vitals-warning")
-    _shoot_element(
+    shoot(page, clinic, "84-kap-session-vitals-warning")
+    shoot_element(
         page.locator("figure", has_text="Blood pressure").first,
         clinic,
         "84b-kap-blood-pressure-timeline",
@@ -311,7 +249,7 @@ def _the_session(page: Page, clinic: Clinic) -> None:
     blockers = page.locator(".kap-sign-blockers")
     expect(blockers).to_contain_text("End of monitoring: Enter when monitoring ended.")
     expect(blockers).to_contain_text("Where the patient went:")
-    _shoot_element(page.locator("#sign"), clinic, "85-kap-sign-refused")
+    shoot_element(page.locator("#sign"), clinic, "85-kap-sign-refused")
     assert _unexpected(problems, 422) == []
     problems.clear()
 
@@ -332,12 +270,12 @@ def _the_session(page: Page, clinic: Clinic) -> None:
     page.get_by_role("button", name="Sign the record").click()
     expect(page.get_by_text("The record is signed.")).to_be_visible()
     expect(page.locator("#sign")).to_contain_text("Signed on 5 January 2026, 10:45 UTC.")
-    _shoot(page, clinic, "86-kap-session-signed")
+    shoot(page, clinic, "86-kap-session-signed")
     assert problems == []
 
 
 def _second_dose_and_integration(page: Page, clinic: Clinic) -> None:
-    problems = _problems(page)
+    problems = collect_problems(page)
     page.get_by_role("link", name="Back to the course").click()
     page.get_by_role("link", name="Start an in-office session").click()
     page.get_by_label("Intramuscular (IM)").check()
@@ -350,7 +288,7 @@ def _second_dose_and_integration(page: Page, clinic: Clinic) -> None:
         "The integration session after dose 1 has not been held yet: it comes before the next dose."
     )
     expect(refusal).to_contain_text("Doses are at least 48 hours apart")
-    _shoot(page, clinic, "87-kap-second-dose-refused", full_page=False)
+    shoot(page, clinic, "87-kap-second-dose-refused", full_page=False)
     assert _unexpected(problems, 409) == []
     problems.clear()
 
@@ -378,19 +316,19 @@ def _second_dose_and_integration(page: Page, clinic: Clinic) -> None:
     held.get_by_role("button", name="Record the integration session").click()
     expect(page.get_by_text("The integration session is recorded.")).to_be_visible()
     expect(page.locator("#integration")).to_contain_text("Ask my partner what the quiet means")
-    _shoot(page, clinic, "88-kap-integration-held")
+    shoot(page, clinic, "88-kap-integration-held")
     page.get_by_role("link", name="Back to the course").click()
     dose_two = _step(page, "Dose 2 in the office")
     expect(dose_two).to_contain_text("Doses are at least 48 hours apart")
     expect(dose_two).not_to_contain_text("integration session")
-    _shoot(page, clinic, "89-kap-course-after-integration")
+    shoot(page, clinic, "89-kap-course-after-integration")
     assert problems == []
 
 
 def _spravato(browser: Browser, clinic: Clinic) -> None:
     desk = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     page = desk.new_page()
-    problems = _problems(page)
+    problems = collect_problems(page)
     clinic.at(6, 16)
     _log_in(page, clinic, "other")
     page.get_by_role("link", name=SPRAVATO_PATIENT).click()
@@ -415,7 +353,7 @@ def _spravato(browser: Browser, clinic: Clinic) -> None:
     page.get_by_label("Lowest SpO2 on pulse oximetry (%)").fill("96")
     page.get_by_role("button", name="Save the record").click()
     expect(page.get_by_text("The REMS record is saved.")).to_be_visible()
-    _shoot(page, clinic, "90-kap-rems-record")
+    shoot(page, clinic, "90-kap-rems-record")
     assert _unexpected(problems, 422) == []
     problems.clear()
 
@@ -424,10 +362,10 @@ def _spravato(browser: Browser, clinic: Clinic) -> None:
         page.get_by_role("heading", name=re.compile("REMS patient monitoring record"))
     ).to_be_visible()
     expect(page.locator(".kap-rems-sheet")).to_contain_text("R-5521")
-    _shoot(page, clinic, "91-kap-rems-printable")
+    shoot(page, clinic, "91-kap-rems-printable")
     page.emulate_media(media="print")
     expect(page.locator(".site-nav")).to_be_hidden()
-    _shoot(page, clinic, "92-kap-rems-as-printed")
+    shoot(page, clinic, "92-kap-rems-as-printed")
     page.emulate_media(media="screen")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as PDF").click()
@@ -436,19 +374,19 @@ def _spravato(browser: Browser, clinic: Clinic) -> None:
     page.goto(clinic.url("/clinic/kap/rems"))
     expect(page.locator("table.kap-rems-list")).to_contain_text(SPRAVATO_PATIENT)
     expect(page.locator("table.kap-rems-list")).to_contain_text("Missing answers")
-    _shoot(page, clinic, "93-kap-rems-not-submitted")
+    shoot(page, clinic, "93-kap-rems-not-submitted")
     assert problems == []
     desk.close()
 
 
 def _phone_view(browser: Browser, clinic: Clinic) -> None:
     """The session record on a phone-sized screen (a nurse at the chair)."""
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = phone_context(browser)
     page = phone.new_page()
     _log_in(page, clinic, "clinician")
     page.goto(clinic.url(f"/clinic/patients/{clinic.setup.patients[0].id}/kap/sessions/1"))
     expect(page.locator("svg.kap-timeline")).to_have_count(3)
-    _shoot(page, clinic, "94-kap-session-phone")
+    shoot(page, clinic, "94-kap-session-phone")
     phone.close()
 
 
@@ -458,7 +396,7 @@ def test_an_in_office_course_from_eligibility_to_integration(
     desk = browser.new_context(viewport=DESKTOP)
     desk.set_default_timeout(10_000)
     page = desk.new_page()
-    problems = _problems(page)
+    problems = collect_problems(page)
     _course_and_eligibility(page, clinic)
     _a_dose_too_early(page, clinic)
     assert _unexpected(problems, 422, 409) == []

@@ -6,9 +6,11 @@ never at import time, and are passed explicitly to whatever needs them.
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me"
@@ -59,6 +61,13 @@ class Settings(BaseSettings):
             "(see docs/kap.md); unset, the shipped defaults apply."
         ),
     )
+    timezone: str = Field(
+        default="UTC",
+        description=(
+            "The clinic's time zone (an IANA name such as America/New_York): where a day "
+            "begins for at-home dosing days and due dates."
+        ),
+    )
     host: str = Field(default="127.0.0.1", description="Address `attune serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `attune serve` uses.")
     crisis_line: str = Field(
@@ -79,6 +88,21 @@ class Settings(BaseSettings):
         if not self.dev_mode and len(self.secret_key) < 32:
             raise ValueError("ATTUNE_SECRET_KEY must be at least 32 characters long")
         return self
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone '{value}' (use a name like America/New_York)"
+            ) from None
+        return value
+
+    @property
+    def clinic_timezone(self) -> tzinfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def effective_database_url(self) -> str:

@@ -10,6 +10,7 @@ request::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,9 +32,13 @@ class Database:
     instruments: InstrumentLibrary = field(default_factory=builtin_library)
     #: The clinic's KAP thresholds and at-home rules.
     kap_settings: KapSettings = field(default_factory=default_kap_settings)
+    #: Where the clinic's days begin (settings.timezone).
+    clinic_timezone: tzinfo = UTC
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory, self.instruments, self.kap_settings)
+        return SqlUnitOfWork(
+            self.session_factory, self.instruments, self.kap_settings, self.clinic_timezone
+        )
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -52,4 +57,5 @@ def open_database(
         make_session_factory(engine),
         instruments or builtin_library(),
         kap_settings or default_kap_settings(),
+        target.clinic_timezone if isinstance(target, Settings) else UTC,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from types import TracebackType
 from typing import Self
 
@@ -65,8 +66,10 @@ class SqlUnitOfWork:
         session_factory: sessionmaker[Session],
         instruments: InstrumentLibrary | None = None,
         kap_settings: KapSettings | None = None,
+        clinic_timezone: tzinfo = UTC,
     ) -> None:
         self._factory = session_factory
+        self._clinic_timezone = clinic_timezone
         self._instruments = instruments or builtin_library()
         self._kap_settings = kap_settings or default_kap_settings()
         self._open: _Open | None = None
@@ -185,3 +188,7 @@ class SqlUnitOfWork:
     @property
     def kap_settings(self) -> KapSettings:
         return self._kap_settings
+
+    @property
+    def clinic_timezone(self) -> tzinfo:
+        return self._clinic_timezone

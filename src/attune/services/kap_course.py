@@ -164,6 +164,7 @@ def course_view(
 ) -> CourseView | None:
     """The patient's newest course (None if none was ever opened); ``tz`` is the
     patient's time zone, for the day of an at-home gate in the next steps."""
+    tz = tz or uow.clinic_timezone
     now = clock.now()
     with uow:
         patient = open_patient(uow, actor, patient_id, Action.VIEW_KAP, clock)
@@ -182,6 +183,7 @@ def course_by_id(
     tz: tzinfo | None = None,
 ) -> CourseView:
     """One course by its id (an older one, say)."""
+    tz = tz or uow.clinic_timezone
     now = clock.now()
     with uow:
         _, course = course_read(uow, actor, course_id, Action.VIEW_KAP, clock)

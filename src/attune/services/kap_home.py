@@ -185,6 +185,7 @@ def dosing_day_gate(
     be right; otherwise every unmet item with what to do now (see the module text). A
     pass is recorded on the course for the day (AtHomeGatePassed). StepRefused on a day
     the gate was stopped."""
+    tz = tz or uow.clinic_timezone
     now = clock.now()
     s = settings(uow)
     with (
@@ -246,6 +247,7 @@ def todays_gate(
     tz: tzinfo | None = None,
 ) -> GateView | None:
     """The latest pass through the gate today (None before the first)."""
+    tz = tz or uow.clinic_timezone
     now = clock.now()
     with uow:
         _, course = course_read(uow, actor, course_id, Action.VIEW_KAP, clock, "today's gate")
@@ -268,6 +270,7 @@ def record_home_dose(
     """Record the at-home dose the patient took at ``taken_at`` (the patient). StepRefused
     with every reason without that day's passed gate, or when the course forbids a dose.
     Opens the at-home session, whose sitter check-ins are then due every 15 minutes."""
+    tz = tz or uow.clinic_timezone
     now = clock.now()
     with (
         uow,

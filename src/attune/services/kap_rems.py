@@ -136,6 +136,7 @@ def rems_view(
 ) -> RemsView:
     """The session's REMS record, what is still missing, when it is due (staff); dates
     and times in the clinic's time zone ``tz`` (UTC unless given)."""
+    tz = tz or uow.clinic_timezone
     now = clock.now()
     with uow:
         session_read(uow, actor, session_id, Action.VIEW_KAP_REMS, clock)
@@ -382,6 +383,7 @@ def rems_pdf(uow: UnitOfWork, actor: Actor, session_id: int, clock: Clock = SYST
     now = clock.now()
     with uow:
         patient, _, _ = session_read(uow, actor, session_id, Action.VIEW_KAP_REMS, clock, "pdf")
-        view = build_rems_view(_stored(uow, session_id), now.date())
+        tz = uow.clinic_timezone
+        view = build_rems_view(_stored(uow, session_id), _today(now, tz), tz)
         uow.commit()
-    return _pdf(view, patient, now)
+    return _pdf(view, patient, now, tz)

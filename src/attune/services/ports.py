@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
@@ -1134,6 +1134,11 @@ class UnitOfWork(Protocol):
     @property
     def instruments(self) -> InstrumentLibrary:
         """The instruments this clinic uses: the shipped ones plus any it added."""
+        ...
+
+    @property
+    def clinic_timezone(self) -> tzinfo:
+        """The clinic's time zone: where a day (an at-home dosing day, a due date) begins."""
         ...
 
     @property

@@ -188,7 +188,8 @@ def describe_score(instrument_id: str, score: Score) -> str:
     name = abbreviation(instrument_id)
     if score.total is not None:
         band = f" ({score.band})" if score.band else ""
-        return f"{name} total {score.total:g}{band}"
+        estimated = " (estimated for unanswered items)" if score.imputed else ""
+        return f"{name} total {round(score.total, 1):g}{band}{estimated}"
     subs = ", ".join(f"{k} {v:.2f}" for k, v in score.subscales.items() if v is not None)
     return f"{name} {subs}" if subs else f"{name} not scored"
 

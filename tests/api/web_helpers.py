@@ -1,10 +1,16 @@
-"""Helpers for the API tests: logging in as a browser or an API client, CSRF tokens."""
+"""Helpers for the API tests: logging in as a browser or an API client, CSRF tokens, and
+the one-request steps of the role × route access matrices (``page_response``,
+``api_status``)."""
 
 from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import httpx
+from fastapi import FastAPI
 
 from attune.services import auth
 from attune.services.clock import FixedClock
@@ -63,3 +69,52 @@ def cookie_csrf(client: TestClient) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def page_response(
+    app: FastAPI,
+    uow: UnitOfWork,
+    clock: FixedClock,
+    email: str | None,
+    method: str,
+    path: str,
+    form: Mapping[str, object] | None = None,
+) -> httpx.Response:
+    """One page request from a browser logged in as ``email`` (``None``: nobody), with
+    redirects not followed. A POST sends ``form`` with the session's CSRF token (no body at
+    all when ``form`` is None). A refusal must be one of our own pages, never a traceback."""
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        if email is None:
+            csrf = csrf_in(client.get("/login").text)
+        else:
+            client.cookies.set("attune_session", session_token(uow, clock, email))
+            csrf = cookie_csrf(client)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            data = None if form is None else {"csrf_token": csrf, **form}
+            response = client.post(path, data=data)
+    if response.status_code >= 400:
+        assert "Traceback" not in response.text
+        assert "<h1" in response.text
+    return response
+
+
+def api_status(
+    app: FastAPI,
+    uow: UnitOfWork,
+    clock: FixedClock,
+    email: str | None,
+    method: str,
+    path: str,
+    body: object = None,
+) -> int:
+    """The status of one API request with ``email``'s bearer token (``None``: no token).
+    A refusal must be our JSON error with a message, never a traceback."""
+    headers = {} if email is None else bearer(session_token(uow, clock, email))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.request(method, path, json=body, headers=headers)
+    if response.status_code >= 400:
+        error = response.json()["error"]
+        assert error["message"] and "Traceback" not in error["message"]
+    return response.status_code

@@ -71,6 +71,11 @@ def _saved_plan(c: Ctx) -> int:
     return plans.save_plan(c.uow, c.setup.admin_actor, c.patient, _plan(c), c.clock).id
 
 
+def _agreed_plan(c: Ctx) -> int:
+    """A plan the clinician agreed: what a patient may acknowledge and download."""
+    return plans.agree_plan(c.uow, c.setup.admin_actor, _saved_plan(c), c.clock).id
+
+
 def _none(c: Ctx) -> int:
     return 0
 
@@ -155,12 +160,12 @@ SERVICE_CALLS: dict[str, tuple[Action, Prep, Call]] = {
     ),
     "acknowledge_plan": (
         A.ACKNOWLEDGE_PLAN,
-        _saved_plan,
+        _agreed_plan,
         lambda c, a, p: plans.acknowledge_plan(c.uow, a, p, c.clock),
     ),
     "careplan_json": (
         A.EXPORT_PLAN,
-        _saved_plan,
+        _agreed_plan,
         lambda c, a, p: plans.careplan_json(c.uow, a, p, c.clock),
     ),
 }

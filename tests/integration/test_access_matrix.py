@@ -51,10 +51,16 @@ KAP_PATIENT_ONLY = {
     A.WRITE_KAP_JOURNAL,
     A.LOG_BREATHWORK,
 }
+# Issue 5: the patient's own check-ins, insight and reminder; the check-in is theirs alone.
+MONITORING_PATIENT = {A.RECORD_CHECKIN, A.VIEW_CHECKINS, A.VIEW_INSIGHT, A.SET_REMINDER}
+MONITORING_PATIENT_ONLY = {A.RECORD_CHECKIN}
 # What each kind of actor may do with patient 0 (everything else is refused).
 ALLOWED: dict[str, set[Action]] = {
-    "admin": set(Action) - {A.ACKNOWLEDGE_PLAN} - KAP_PATIENT_ONLY,
-    "clinician": set(Action) - {A.ADD_TO_CASELOAD, A.ACKNOWLEDGE_PLAN} - KAP_PATIENT_ONLY,
+    "admin": set(Action) - {A.ACKNOWLEDGE_PLAN} - KAP_PATIENT_ONLY - MONITORING_PATIENT_ONLY,
+    "clinician": set(Action)
+    - {A.ADD_TO_CASELOAD, A.ACKNOWLEDGE_PLAN}
+    - KAP_PATIENT_ONLY
+    - MONITORING_PATIENT_ONLY,
     "other_clinician": set(),
     "patient_self": {
         A.VIEW_RECORD,
@@ -72,6 +78,7 @@ ALLOWED: dict[str, set[Action]] = {
         A.EXPORT_PLAN,
         A.ACKNOWLEDGE_PLAN,
         *KAP_PATIENT,
+        *MONITORING_PATIENT,
     },
     "patient_other": set(),
     "admin_elsewhere": set(),

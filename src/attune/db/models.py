@@ -6,7 +6,7 @@ these classes and the migrations agree on both SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -77,6 +78,8 @@ class PatientRow(Base):
     sex: Mapped[str | None] = mapped_column(String(8))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), unique=True)
     created_at: Mapped[datetime]
+    #: The patient's IANA time zone (where their day begins); None: the clinic's.
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
 
 class CaseloadLinkRow(Base):
@@ -645,3 +648,126 @@ class BreathworkPracticeRow(Base):
     entry: Mapped[dict[str, Any]] = mapped_column(JSON)
     recorded_at: Mapped[datetime]
     recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+
+# --- daily monitoring: check-ins, reminders, the email outbox, alerts -------------------
+
+SAFETY_ANSWERS = "'none', 'thoughts', 'might_act'"
+RATING_CHECKS = tuple(
+    CheckConstraint(f"{name} BETWEEN 0 AND 10", name=name)
+    for name in ("mood", "stress", "loneliness", "craving")
+)
+
+
+class CheckinRow(Base):
+    """One daily check-in per patient per local day (``day`` is the patient's date)."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "day", name="uq_checkin_patient_day"),
+        *RATING_CHECKS,
+        CheckConstraint(f"safety IN ({SAFETY_ANSWERS})", name="safety"),
+        CheckConstraint("sleep_hours IS NULL OR sleep_hours BETWEEN 0 AND 24", name="sleep_hours"),
+        CheckConstraint(
+            "sleep_quality IS NULL OR sleep_quality BETWEEN 0 AND 4", name="sleep_quality"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    day: Mapped[date] = mapped_column(Date)
+    mood: Mapped[int] = mapped_column(Integer)
+    stress: Mapped[int] = mapped_column(Integer)
+    loneliness: Mapped[int] = mapped_column(Integer)
+    craving: Mapped[int] = mapped_column(Integer)
+    used: Mapped[bool] = mapped_column(Boolean)
+    #: ``[{"what": …, "amount": …, "unit": …, "detail": …}]``; empty when nothing was used.
+    uses: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    triggers: Mapped[list[str]] = mapped_column(JSON)
+    trigger_note: Mapped[str] = mapped_column(Text)
+    coping: Mapped[list[str]] = mapped_column(JSON)
+    sleep_hours: Mapped[float | None] = mapped_column(Float)
+    sleep_quality: Mapped[int | None] = mapped_column(Integer)
+    safety: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ReminderRow(Base):
+    """A patient's daily check-in reminder time, in their own time zone."""
+
+    __tablename__ = "reminder"
+
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patient.id"), primary_key=True, autoincrement=False
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[time] = mapped_column(Time)
+    updated_at: Mapped[datetime]
+
+
+class OutboxMessageRow(Base):
+    """An email waiting to be sent, or sent; kept either way (failures are never lost)."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint("kind IN ('reminder', 'alert', 'escalation')", name="kind"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+        Index("ix_outbox_message_due", "sent_at", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    #: Queueing the same key twice is a no-op (e.g. ``reminder:7:2026-11-22``).
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AlertRow(Base):
+    """An alert about a patient: new → acknowledged → resolved, with who and when."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        CheckConstraint("kind IN ('safety', 'relapse_risk', 'missed_checkins')", name="kind"),
+        CheckConstraint("priority BETWEEN 1 AND 4", name="priority"),
+        CheckConstraint("status IN ('new', 'acknowledged', 'resolved')", name="status"),
+        CheckConstraint(
+            "(status = 'new') = (acknowledged_at IS NULL AND resolved_at IS NULL)",
+            name="status_times",
+        ),
+        CheckConstraint("(status = 'resolved') = (resolved_at IS NOT NULL)", name="resolved"),
+        CheckConstraint("(escalated_at IS NULL) = (escalated_to IS NULL)", name="escalated"),
+        Index("ix_alert_patient_status", "patient_id", "status"),
+        Index("ix_alert_status_escalate", "status", "escalate_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[int | None] = mapped_column(Integer)
+    raised_at: Mapped[datetime]
+    escalate_at: Mapped[datetime | None]
+    score: Mapped[float | None] = mapped_column(Float)
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None]
+    escalated_to: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from attune.db.repositories import (
+    SqlAlerts,
     SqlAssignments,
     SqlAuditLog,
     SqlClinics,
@@ -19,6 +20,7 @@ from attune.db.repositories import (
     SqlIntakes,
     SqlKap,
     SqlLedger,
+    SqlMonitoring,
     SqlPatients,
     SqlRecommendations,
     SqlResponses,
@@ -51,6 +53,8 @@ class _Open:
         self.plans = SqlTreatmentPlans(session)
         self.ledger = SqlLedger(session)
         self.kap = SqlKap(session)
+        self.monitoring = SqlMonitoring(session)
+        self.alerts = SqlAlerts(session)
 
 
 class SqlUnitOfWork:
@@ -180,6 +184,14 @@ class SqlUnitOfWork:
     @property
     def kap(self) -> SqlKap:
         return self._repos.kap
+
+    @property
+    def monitoring(self) -> SqlMonitoring:
+        return self._repos.monitoring
+
+    @property
+    def alerts(self) -> SqlAlerts:
+        return self._repos.alerts
 
     @property
     def instruments(self) -> InstrumentLibrary:

@@ -8,10 +8,11 @@ The rule:
   actions (:data:`PATIENT_ACTIONS`: due questionnaires, drafts, submitting, their own
   record, their intake sections, profiles, cycle and plan, and their KAP portal steps);
 * some actions belong to one side only: adding to a caseload to admins
-  (:data:`ADMIN_ACTIONS`), acknowledging a plan and the patient's own KAP entries (the
-  at-home gate, dose and check-ins, journal, breathwork log) to the patient
-  (:data:`PATIENT_ONLY_ACTIONS`); the KAP clinical records (eligibility, sign-off,
-  sessions, the REMS record, integration) stay with staff;
+  (:data:`ADMIN_ACTIONS`), acknowledging a plan, the patient's own KAP entries (the
+  at-home gate, dose and check-ins, journal, breathwork log) and the daily check-in to
+  the patient (:data:`PATIENT_ONLY_ACTIONS`); the KAP clinical records (eligibility,
+  sign-off, sessions, the REMS record, integration) and alerts (seeing, acknowledging,
+  resolving) stay with staff;
 * nobody ever reaches a patient of another clinic: that looks exactly like a patient
   who does not exist, so ids cannot be probed.
 
@@ -89,6 +90,15 @@ class Action(StrEnum):
     COMPLETE_KAP_INTEGRATION = "complete_kap_integration"
     WRITE_KAP_JOURNAL = "write_kap_journal"
     LOG_BREATHWORK = "log_breathwork"
+    # Issue 5: daily check-ins, insight, reminders and alerts (services/checkins.py,
+    # services/reminders.py, services/alerts.py, services/insight.py).
+    RECORD_CHECKIN = "record_checkin"
+    VIEW_CHECKINS = "view_checkins"
+    VIEW_INSIGHT = "view_insight"
+    SET_REMINDER = "set_reminder"
+    VIEW_ALERTS = "view_alerts"
+    ACKNOWLEDGE_ALERT = "acknowledge_alert"
+    RESOLVE_ALERT = "resolve_alert"
 
 
 #: What a patient may do with their own record: their questionnaires, their intake
@@ -121,6 +131,12 @@ PATIENT_ACTIONS = frozenset(
         Action.RECORD_KAP_CHECKIN,
         Action.WRITE_KAP_JOURNAL,
         Action.LOG_BREATHWORK,
+        # Daily monitoring: their check-ins, what their check-ins show, their reminder time
+        # and time zone. Alerts stay with staff.
+        Action.RECORD_CHECKIN,
+        Action.VIEW_CHECKINS,
+        Action.VIEW_INSIGHT,
+        Action.SET_REMINDER,
     }
 )
 #: What only an admin may do (a clinician cannot put patients on their own caseload).
@@ -136,6 +152,8 @@ PATIENT_ONLY_ACTIONS = frozenset(
         Action.RECORD_KAP_CHECKIN,
         Action.WRITE_KAP_JOURNAL,
         Action.LOG_BREATHWORK,
+        # The daily check-in is the patient's own word; staff read it but never enter it.
+        Action.RECORD_CHECKIN,
     }
 )
 

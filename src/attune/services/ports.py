@@ -25,6 +25,7 @@ from typing import Protocol, Self
 from attune.domain.instruments import InstrumentLibrary
 from attune.domain.kap.clinic_settings import KapSettings
 from attune.services.actors import Role
+from attune.services.ports_monitoring import Alerts, Monitoring
 
 #: Answers to one instrument by item linkId: the published response code, or None.
 Answers = Mapping[str, int | None]
@@ -1131,6 +1132,13 @@ class UnitOfWork(Protocol):
     def ledger(self) -> Ledger: ...
     @property
     def kap(self) -> Kap: ...
+    @property
+    def monitoring(self) -> Monitoring:
+        """Daily check-ins, time zones, reminder times and the email outbox."""
+        ...
+
+    @property
+    def alerts(self) -> Alerts: ...
     @property
     def instruments(self) -> InstrumentLibrary:
         """The instruments this clinic uses: the shipped ones plus any it added."""

@@ -175,6 +175,13 @@ class Monitoring(Protocol):
         """Unsent messages whose next attempt is due, oldest first."""
         ...
 
+    def claim(self, message_id: int, seen: datetime, until: datetime) -> bool:
+        """Hold an unsent message for one sender until ``until`` (its next attempt moves
+        there); False when another sender claimed or sent it since it was read with
+        ``next_attempt_at == seen``. The claim is committed before sending, so a slow SMTP
+        server never holds a database lock and two runners never send one message twice."""
+        ...
+
     def mark_sent(self, message_id: int, now: datetime) -> None: ...
     def mark_failed(self, message_id: int, error: str, next_attempt_at: datetime) -> None:
         """Count the attempt, keep the error, try again at ``next_attempt_at``."""

@@ -257,3 +257,40 @@ def mean_difference(first: ArrayLike, second: ArrayLike) -> Estimate:
         high=difference + Z95 * se,
         n=int(a.size + b.size),
     )
+
+
+def cluster_bootstrap_auroc(
+    scores: ArrayLike,
+    labels: ArrayLike,
+    clusters: ArrayLike,
+    *,
+    seed: int,
+    replicates: int = 200,
+) -> Estimate:
+    """AUROC with a percentile 95% interval from resampling whole clusters (patients).
+
+    Several weeks of one patient are not independent; resampling patients, not weeks,
+    keeps the interval honest. Replicates that draw only one outcome are skipped.
+    """
+    score = _as_float(scores, "scores")
+    label = _as_binary(labels, "labels")
+    group = np.asarray(clusters).ravel()
+    _same_length("cluster_bootstrap_auroc", score, label, group)
+    if replicates < 10:
+        raise ValueError("replicates: at least 10 are needed")
+    point = auroc(score, label)
+    ids, index = np.unique(group, return_inverse=True)
+    members = [np.flatnonzero(index == i) for i in range(ids.size)]
+    rng = np.random.default_rng(seed)
+    areas: list[float] = []
+    for _ in range(replicates):
+        chosen = rng.integers(0, ids.size, size=ids.size)
+        rows = np.concatenate([members[i] for i in chosen])
+        sample_labels = label[rows]
+        if sample_labels.all() or not sample_labels.any():
+            continue
+        areas.append(auroc(score[rows], sample_labels).value)
+    if len(areas) < 10:
+        raise ValueError("labels: too few replicates held both outcomes")
+    low, high = np.percentile(np.array(areas), [2.5, 97.5])
+    return Estimate(value=point.value, low=float(low), high=float(high), n=point.n)

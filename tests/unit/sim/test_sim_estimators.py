@@ -10,6 +10,7 @@ import pytest
 from attune.sim.estimators import (
     auroc,
     average_ranks,
+    cluster_bootstrap_auroc,
     cox_hazard_ratio,
     hanley_mcneil_se,
     kaplan_meier,
@@ -134,3 +135,15 @@ def test_mean_difference_with_welch_interval() -> None:
     se = math.sqrt(2 / 3)
     assert result.low == pytest.approx(1 - 1.959964 * se, rel=1e-6)
     assert result.high == pytest.approx(1 + 1.959964 * se, rel=1e-6)
+
+
+def test_cluster_bootstrap_keeps_the_point_and_brackets_it() -> None:
+    rng = np.random.default_rng(3)
+    patients = np.repeat(np.arange(60), 10)
+    labels = rng.random(600) < 0.3
+    scores = labels * 1.0 + rng.normal(0, 1, 600)
+    result = cluster_bootstrap_auroc(scores, labels, patients, seed=1, replicates=100)
+    assert result.value == pytest.approx(auroc(scores, labels).value)
+    assert result.low < result.value < result.high
+    again = cluster_bootstrap_auroc(scores, labels, patients, seed=1, replicates=100)
+    assert again == result  # seeded

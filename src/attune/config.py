@@ -77,6 +77,42 @@ class Settings(BaseSettings):
     clinic_phone: str = Field(
         default="", description="The clinic's phone number, shown with the crisis resources."
     )
+    smtp_host: str | None = Field(
+        default=None,
+        description=(
+            "The SMTP server that sends Attune's emails (check-in reminders, alerts to staff). "
+            "Unset: emails wait in the outbox and nothing is sent."
+        ),
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="The SMTP server's port.")
+    smtp_from: str = Field(
+        default="attune@localhost", description="The sender address of Attune's emails."
+    )
+    smtp_username: str | None = Field(
+        default=None, description="User name for the SMTP server, if it asks for a login."
+    )
+    smtp_password: str | None = Field(
+        default=None, description="Password for the SMTP server, if it asks for a login."
+    )
+    smtp_starttls: bool = Field(
+        default=False, description="Switch the SMTP connection to TLS (STARTTLS) before sending."
+    )
+    risk_settings_file: Path | None = Field(
+        default=None,
+        description=(
+            "A JSON file with the clinic's own relapse-risk thresholds per program (see "
+            "docs/monitoring.md); unset, Attune's starting points apply."
+        ),
+    )
+    jobs_every_seconds: int = Field(
+        default=60,
+        ge=5,
+        le=24 * 3600,
+        description=(
+            "How often the background jobs (reminders, the email outbox, alert escalation, "
+            "the relapse-risk scan) run under `attune serve` and `attune jobs run --every`."
+        ),
+    )
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> Settings:

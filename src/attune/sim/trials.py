@@ -225,7 +225,7 @@ def abstinent_throughout(used: BoolArray, first: int, last: int) -> BoolArray:
     window = np.asarray(used[:, first:last], dtype=bool)
     if window.shape[1] == 0:
         raise ValueError("first, last: the window holds no days")
-    result: BoolArray = ~window.any(axis=1)
+    result = np.asarray(~window.any(axis=1), dtype=np.bool_)
     return result
 
 
@@ -233,7 +233,7 @@ def halved(baseline: FloatArray, after: FloatArray) -> BoolArray:
     """At least 50% improvement: ``after <= baseline / 2`` (baseline above 0)."""
     base = np.asarray(baseline, dtype=np.float64)
     later = np.asarray(after, dtype=np.float64)
-    result: BoolArray = (base > 0) & (later <= base / 2.0)
+    result = np.asarray(np.logical_and(base > 0, later <= base / 2.0), dtype=np.bool_)
     return result
 
 

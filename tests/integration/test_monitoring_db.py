@@ -4,15 +4,18 @@ SQLite and PostgreSQL (through the repositories, as the services use them)."""
 from __future__ import annotations
 
 from datetime import time, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from attune.db import SqlUnitOfWork
-from attune.domain.errors import Conflict
+from attune.config import Settings
+from attune.db import SqlUnitOfWork, open_database
+from attune.domain.errors import Conflict, InvalidDefinition
 from attune.domain.intake.model import AddictionType, AmountUnit
 from attune.domain.monitoring.checkin import CheckIn, Safety, Use
+from attune.domain.monitoring.risk_settings import default_risk_settings
 from attune.services.clock import FixedClock
 from attune.services.ports_monitoring import (
     AlertKind,
@@ -285,3 +288,16 @@ def test_the_database_keeps_alert_states_consistent(
             text("UPDATE alert SET status = 'resolved' WHERE id = :id"), {"id": alert.id}
         )
         uow.session.flush()
+
+
+def test_every_unit_of_work_carries_the_risk_settings(uow: SqlUnitOfWork) -> None:
+    assert uow.risk_settings == default_risk_settings()
+
+
+def test_a_bad_risk_settings_file_stops_opening_the_database(tmp_path: Path) -> None:
+    bad = tmp_path / "risk.json"
+    bad.write_text("{not json", encoding="utf-8")
+    settings = Settings(dev_mode=True, data_dir=tmp_path, risk_settings_file=bad)
+    with pytest.raises(InvalidDefinition) as raised:
+        open_database(settings)
+    assert raised.value.field == "risk_settings_file"

@@ -31,6 +31,7 @@ from attune.db.repositories import (
 from attune.domain.errors import Conflict
 from attune.domain.instruments import InstrumentLibrary, builtin_library
 from attune.domain.kap.clinic_settings import KapSettings, default_kap_settings
+from attune.domain.monitoring.risk_settings import RiskSettings, default_risk_settings
 
 
 class _Open:
@@ -71,8 +72,10 @@ class SqlUnitOfWork:
         instruments: InstrumentLibrary | None = None,
         kap_settings: KapSettings | None = None,
         clinic_timezone: tzinfo = UTC,
+        risk_settings: RiskSettings | None = None,
     ) -> None:
         self._factory = session_factory
+        self._risk_settings = risk_settings or default_risk_settings()
         self._clinic_timezone = clinic_timezone
         self._instruments = instruments or builtin_library()
         self._kap_settings = kap_settings or default_kap_settings()
@@ -204,3 +207,7 @@ class SqlUnitOfWork:
     @property
     def clinic_timezone(self) -> tzinfo:
         return self._clinic_timezone
+
+    @property
+    def risk_settings(self) -> RiskSettings:
+        return self._risk_settings

@@ -24,6 +24,7 @@ from typing import Protocol, Self
 
 from attune.domain.instruments import InstrumentLibrary
 from attune.domain.kap.clinic_settings import KapSettings
+from attune.domain.monitoring.risk_settings import RiskSettings
 from attune.services.actors import Role
 from attune.services.ports_monitoring import Alerts, Monitoring
 
@@ -1152,6 +1153,12 @@ class UnitOfWork(Protocol):
     @property
     def kap_settings(self) -> KapSettings:
         """The clinic's vital-sign thresholds and at-home rules (shipped defaults unless set)."""
+        ...
+
+    @property
+    def risk_settings(self) -> RiskSettings:
+        """The clinic's relapse-risk thresholds per program (Attune's starting points unless
+        set)."""
         ...
 
     def __enter__(self) -> Self: ...

@@ -8,7 +8,9 @@ naming the item, and the draft stays as it was.
 A submission is checked and scored by the instrument engine. If the instrument's missing
 -item rule can score it, it is stored with what was imputed; if not, it is refused with
 the unanswered items listed. Critical answers (PHQ-9 item 9 above zero) raise a flag that
-stays open until a clinician acknowledges it.
+stays open until a clinician acknowledges it; a suicidal-ideation flag also raises an
+URGENT safety alert tied to it (services/alert_raising.py), and acknowledging the flag
+acknowledges that alert (and the other way round, services/alerts.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ from attune.domain.instruments import score as score_answers
 from attune.domain.instruments import validate as validate_answers
 from attune.services.access import Action, patient_action, refuse_missing
 from attune.services.actors import Actor
+from attune.services.alert_raising import (
+    FLAG_SOURCE,
+    acknowledge_flag_alerts,
+    raise_safety_alert,
+)
 from attune.services.assignments import next_due_after
 from attune.services.audit import record_event
 from attune.services.clock import SYSTEM_CLOCK, Clock
@@ -371,6 +378,17 @@ def raise_flag(
         message=message,
         raised_at=now,
     )
+    if kind == CRISIS_FLAG:
+        # Suicidal thoughts also reach the alert inbox at once, as an URGENT alert tied to
+        # this flag; acknowledging either one acknowledges the other.
+        raise_safety_alert(
+            uow,
+            patient_id=patient_id,
+            source=FLAG_SOURCE,
+            source_id=added.id,
+            reasons=(message,),
+            now=now,
+        )
     return added, True
 
 
@@ -429,6 +447,7 @@ def acknowledge_flag(
                 if flag.acknowledged_at is not None:
                     raise Conflict("This flag has already been acknowledged.", field="flag_id")
                 updated = uow.flags.acknowledge(flag.id, at=now, by=actor.user_id, note=note)
+                acknowledge_flag_alerts(uow, flag.patient_id, flag.id, actor.user_id, now)
                 uow.commit()
         except NotFound as exc:
             raise NotFound(f"There is no flag with id {flag_id}.", field="flag_id") from exc

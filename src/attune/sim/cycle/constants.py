@@ -1,0 +1,139 @@
+"""Per-patient constants of the model: usual levels, reactivity and the true effects.
+
+Computed once per block of patients from the cohort, the schedule's level of care and
+the parameters (plus a few seeded draws: each patient's own effect sizes, coping
+repertoire and ketamine responsiveness). Both the vectorised model and the plain loop
+use these same constants, so they differ only in how the days are stepped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from attune.sim.cycle.cohort import ECR_MID, Cohort
+from attune.sim.cycle.parameters import ADDICTION_NAMES, Parameters
+from attune.sim.cycle.schedule import LEVELS
+
+Floats = NDArray[np.float64]
+Bools = NDArray[np.bool_]
+
+#: The coping strategies the model simulates (check-in COPING ids), in column order.
+COPING_SIM = ("reached_out", "breathwork", "movement", "urge_surfing", "meeting", "therapy_skill")
+#: The triggers the model tags (check-in TRIGGERS ids), in bit order of ``triggers``.
+TRIGGER_SIM = ("cue", "conflict", "work_stress", "tired", "alone")
+#: The predictors of next-day craving whose true effects the ground truth gives.
+PREDICTORS = ("stress", "loneliness", "mood", "sleep_hours", "cue")
+
+
+@dataclass(frozen=True)
+class Constants:
+    """One value per patient (``[n]``) unless shown; effects in check-in units."""
+
+    reactivity: Floats
+    usual_stress: Floats
+    usual_loneliness: Floats
+    usual_sleep: Floats
+    usual_depression: Floats
+    cue_chance: Floats
+    use_base: Floats
+    craving_between: Floats
+    #: Next-day craving per point of stress / loneliness / negative affect above usual,
+    #: per hour of sleep below usual, and after a cue (points of the 0–10 rating).
+    effect_stress: Floats
+    effect_loneliness: Floats
+    effect_negative_affect: Floats
+    effect_sleep_deficit: Floats
+    effect_cue: Floats
+    #: ``[n, len(COPING_SIM)]``: strategies each patient uses and their true effects.
+    repertoire: Bools
+    coping_effect: NDArray[np.float64]
+    ketamine_response: Floats
+    amount_median: Floats
+    engagement_logit: Floats
+    attend_chance: Floats
+    questionnaire_chance: Floats
+    severity: Floats
+    tolerance_start: Floats
+    habit_start: Floats
+
+
+def _lognormal(
+    rng: np.random.Generator, median: float, sd: float, shape: tuple[int, ...]
+) -> Floats:
+    return median * np.exp(sd * rng.standard_normal(shape))
+
+
+def patient_constants(
+    cohort: Cohort, level: NDArray[np.int8], params: Parameters, rng: np.random.Generator
+) -> Constants:
+    """The constants of ``cohort`` at its levels of care (``level`` codes, one per patient)."""
+    p = params
+    n = cohort.n
+    anx = cohort.anxiety - ECR_MID
+    avd = cohort.avoidance - ECR_MID
+    ace = cohort.ace.astype(np.float64)
+    names = [lv.value for lv in LEVELS]
+    support_add = np.array([getattr(p, f"support_{name}") for name in names])[level]
+    cue_mult = np.array([getattr(p, f"cue_{name}") for name in names])[level]
+    access = np.where(np.asarray(level) == names.index("residential"), p.access_residential, 0.0)
+    support = np.clip(cohort.support + support_add, 0.0, 1.0)
+    usual_stress = p.stress_base + p.stress_per_ace * ace + p.stress_per_anxiety * anx
+    usual_lonely = (
+        p.loneliness_base
+        + p.loneliness_per_avoidance * avd
+        + p.loneliness_per_support * (support - 0.5)
+    )
+    h = p.effect_heterogeneity_sd
+    lonely_sign = np.where(rng.random(n) < p.loneliness_negative_share, -1.0, 1.0)
+    effect_stress = _lognormal(rng, p.effect_stress, h, (n,))
+    effect_lonely = lonely_sign * _lognormal(rng, p.effect_loneliness, h, (n,))
+    effect_na = _lognormal(rng, p.effect_mood, h, (n,))
+    effect_sleep = _lognormal(rng, p.effect_sleep, h, (n,))
+    effect_cue = _lognormal(rng, p.effect_cue, h, (n,))
+    usual_sleep = p.sleep_mean + p.sleep_sd_between * rng.standard_normal(n)
+    k = len(COPING_SIM)
+    order = np.argsort(rng.random((n, k)), axis=1)
+    repertoire = order < int(p.repertoire_size)
+    works = rng.random((n, k)) >= p.coping_ineffective_share
+    coping_effect = _lognormal(rng, p.coping_effect_mean, p.coping_effect_sd, (n, k))
+    coping_effect = np.where(repertoire & works, coping_effect, 0.0)
+    ketamine = rng.beta(p.ketamine_response_alpha, p.ketamine_response_beta, size=n)
+    amounts = np.array([getattr(p, f"amount_{name}") for name in ADDICTION_NAMES])
+    engagement = np.clip(cohort.engagement, 1e-6, 1 - 1e-6)
+    return Constants(
+        reactivity=np.maximum(
+            0.3, 1.0 + p.reactivity_per_anxiety * anx + p.reactivity_per_ace * ace
+        ),
+        usual_stress=usual_stress,
+        usual_loneliness=usual_lonely,
+        usual_sleep=usual_sleep,
+        usual_depression=p.depression_base
+        + p.depression_per_ace * ace
+        + p.depression_per_anxiety * anx,
+        cue_chance=np.clip(p.cue_rate * cue_mult, 0.0, 1.0),
+        use_base=p.use_intercept + p.use_per_severity * (cohort.severity - 0.5) + access,
+        craving_between=p.craving_between_stress * (usual_stress - 5.0)
+        + p.craving_between_loneliness * (usual_lonely - 5.0),
+        effect_stress=effect_stress,
+        effect_loneliness=effect_lonely,
+        effect_negative_affect=effect_na,
+        effect_sleep_deficit=effect_sleep,
+        effect_cue=effect_cue,
+        repertoire=repertoire,
+        coping_effect=coping_effect,
+        ketamine_response=ketamine,
+        amount_median=amounts[cohort.addiction],
+        engagement_logit=np.log(engagement / (1.0 - engagement)),
+        attend_chance=np.clip(
+            p.attend_rate + p.attend_per_engagement * (cohort.engagement - p.engagement_mean), 0, 1
+        ),
+        questionnaire_chance=np.clip(
+            p.questionnaire_completion * cohort.engagement / p.engagement_mean, 0, 1
+        ),
+        severity=cohort.severity,
+        tolerance_start=p.tolerance_initial * cohort.severity,
+        habit_start=p.habit_initial * cohort.severity,
+    )

@@ -1,0 +1,72 @@
+"""Scalar quantities both engines derive from the parameters (carry-overs per day).
+
+``NZ`` normal and ``NU`` uniform draws are taken for every patient every day, in the
+order named by ``Z_*`` and ``U_*``; both engines read the same draws, so a numpy run and
+a loop run with the same seed give the same patients.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from attune.sim.cycle.parameters import Parameters, carry_over
+
+Z_STRESS, Z_LONELY, Z_NA, Z_SLEEP, Z_DEPRESSION, Z_CRAVING = range(6)
+Z_MOOD_OBS, Z_STRESS_OBS, Z_LONELY_OBS, Z_CRAVING_OBS, Z_SLEEP_OBS, Z_AMOUNT = range(6, 12)
+NZ = 12
+U_CONFLICT, U_WORK, U_CUE, U_USE = range(4)
+U_COPING = 4  # six strategies: 4..9
+U_CHECKIN, U_SAFETY, U_REPORT, U_TAGS, U_ATTEND, U_DOSE, U_QUESTIONNAIRE = range(10, 17)
+NU = 17
+
+#: Half-life of the running share of use days that sets questionnaire substance levels.
+LONG_USE_HALFLIFE = 30.0
+#: Half-life of the running mean stress behind GAD-7 (its two-week window).
+STRESS_MEAN_HALFLIFE = 14.0
+
+
+@dataclass(frozen=True)
+class Rates:
+    stress: float
+    loneliness: float
+    na: float
+    relief: float
+    shame: float
+    depression: float
+    recent_use: float
+    long_use: float
+    stress_mean: float
+    antidepressant: float
+    plasticity: float
+    coping_decay: float
+    tolerance_recovery: float
+    habit_decay: float
+    craving: float
+    phq9_every: int
+    gad7_every: int
+    substance_every: int
+    ecrr_every: int
+
+    @classmethod
+    def of(cls, p: Parameters) -> Rates:
+        return cls(
+            stress=carry_over(p.stress_halflife),
+            loneliness=carry_over(p.loneliness_halflife),
+            na=carry_over(p.na_halflife),
+            relief=carry_over(p.relief_halflife),
+            shame=carry_over(p.shame_halflife),
+            depression=carry_over(p.depression_halflife),
+            recent_use=carry_over(p.recent_use_halflife),
+            long_use=carry_over(LONG_USE_HALFLIFE),
+            stress_mean=carry_over(STRESS_MEAN_HALFLIFE),
+            antidepressant=carry_over(p.antidepressant_halflife),
+            plasticity=carry_over(p.plasticity_halflife),
+            coping_decay=carry_over(p.coping_decay_halflife),
+            tolerance_recovery=carry_over(p.tolerance_recovery_halflife),
+            habit_decay=carry_over(p.habit_decay_halflife),
+            craving=carry_over(p.craving_halflife),
+            phq9_every=max(1, round(p.phq9_every)),
+            gad7_every=max(1, round(p.gad7_every)),
+            substance_every=max(1, round(p.substance_every)),
+            ecrr_every=max(1, round(p.ecrr_every)),
+        )

@@ -25,8 +25,7 @@ is scanned in a transaction of its own and each alert raised writes one audit ev
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from attune.domain.kap.course import overdue
 from attune.domain.monitoring.checkin import local_day
@@ -36,6 +35,7 @@ from attune.services.alert_raising import escalate_at, first_clinician, raise_al
 from attune.services.audit import record_event
 from attune.services.clock import SYSTEM_CLOCK, Clock
 from attune.services.kap_common import load_course
+from attune.services.patient_time import patient_timezone
 from attune.services.ports import Outcome, Patient, UnitOfWork
 from attune.services.ports_monitoring import AlertKind, AlertRecord, NewAlert, Priority
 
@@ -45,15 +45,9 @@ SOURCE = "risk_scan"
 PRIORITY_OF = {RiskLevel.HIGH: Priority.HIGH, RiskLevel.MEDIUM: Priority.MEDIUM}
 
 
-def patient_zone(uow: UnitOfWork, patient_id: int) -> ZoneInfo | None:
-    """The patient's own time zone, when they set one."""
-    name = uow.monitoring.timezone_of(patient_id)
-    return ZoneInfo(name) if name else None
-
-
 def patient_today(uow: UnitOfWork, patient_id: int, now: datetime) -> date:
     """The patient's calendar date at ``now`` (their time zone, else the clinic's)."""
-    return local_day(now, patient_zone(uow, patient_id) or uow.clinic_timezone)
+    return local_day(now, patient_timezone(uow, patient_id))
 
 
 def missed_sessions(uow: UnitOfWork, patient_id: int, now: datetime, since: datetime) -> int:
@@ -103,23 +97,19 @@ def risk_reasons(assessment: RiskAssessment, thresholds: RiskThresholds) -> tupl
         for reason in sorted(assessment.reasons, key=lambda r: -r.points)
     ]
     lines.append(
-        f"Score {assessment.score:g}: medium from {thresholds.medium:g}, high from "
-        f"{thresholds.high:g} (the clinic's thresholds for this program)."
+        f"Score {assessment.score} of {assessment.max_score}: medium from "
+        f"{thresholds.medium}, high from {thresholds.high} (the risk settings for this "
+        "patient's program)."
     )
     return tuple(lines)
 
 
-def _raised_today(
-    history: list[AlertRecord],
-    kind: AlertKind,
-    priority: Priority,
-    day: date,
-    zone: ZoneInfo | None,
-    uow: UnitOfWork,
-) -> bool:
-    tz = zone or uow.clinic_timezone
+def _raised_today(history: list[AlertRecord], priority: Priority, day: date, zone: tzinfo) -> bool:
+    """Whether a relapse-risk alert this urgent or more was raised on the patient's day."""
     return any(
-        a.kind is kind and a.priority >= priority and local_day(a.raised_at, tz) == day
+        a.kind is AlertKind.RELAPSE_RISK
+        and a.priority >= priority
+        and local_day(a.raised_at, zone) == day
         for a in history
     )
 
@@ -147,9 +137,8 @@ def _scan_risk(
     priority = PRIORITY_OF.get(assessment.level)
     if priority is None:
         return None
-    zone = patient_zone(uow, patient.id)
-    today = local_day(now, zone or uow.clinic_timezone)
-    if _raised_today(history, AlertKind.RELAPSE_RISK, priority, today, zone, uow):
+    zone = patient_timezone(uow, patient.id)
+    if _raised_today(history, priority, local_day(now, zone), zone):
         return None
     before = {a.id for a in history}
     alert = raise_alert(
@@ -184,7 +173,7 @@ def _scan_missed(
     rule = thresholds.missed_alert_days
     if last is None or run < rule:
         return None
-    zone = patient_zone(uow, patient.id) or uow.clinic_timezone
+    zone = patient_timezone(uow, patient.id)
     if any(
         a.kind is AlertKind.MISSED_CHECKINS and local_day(a.raised_at, zone) > last for a in history
     ):

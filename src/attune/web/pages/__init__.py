@@ -12,6 +12,7 @@ from attune.web.csrf import require_csrf
 from attune.web.pages import (
     auth,
     breathwork,
+    checkin,
     clinic,
     cycle,
     intake,
@@ -24,6 +25,7 @@ from attune.web.pages import (
     ledger,
     ledger_reports,
     levelofcare,
+    patterns,
     plan,
     portal,
     profiles,
@@ -35,6 +37,8 @@ def router() -> APIRouter:
     pages.include_router(auth.router)
     pages.include_router(portal.router)
     pages.include_router(breathwork.router)
+    pages.include_router(checkin.router)
+    pages.include_router(patterns.router)
     pages.include_router(kap_portal.router)
     pages.include_router(kap_home.router)
     pages.include_router(kap_journal.router)

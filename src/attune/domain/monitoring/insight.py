@@ -70,7 +70,7 @@ MIN_TAG_DAYS = 3
 #: Days with use, and without, before "what comes before use" is asked.
 MIN_USE_DAYS = 3
 #: Days of each weekday before that weekday is compared with the rest.
-MIN_WEEKDAY_DAYS = 3
+MIN_WEEKDAY_DAYS = 4
 FAMILY_LEVEL = 0.05
 
 STATES: dict[str, str] = {
@@ -243,16 +243,13 @@ def _weekdays(series: DailySeries) -> tuple[WeekdayPattern, ...]:
         on = crave[seen & (weekday == d)]
         off = crave[seen & (weekday != d)]
         diff = float(on.mean() - off.mean())
-        v_on, v_off = on.var(ddof=1) / on.size, off.var(ddof=1) / off.size
-        se = float(np.sqrt(v_on + v_off))
-        if se > 0:
-            # Welch–Satterthwaite degrees of freedom.
-            denom = v_on**2 / (on.size - 1) + v_off**2 / (off.size - 1)
-            df = float((v_on + v_off) ** 2 / denom) if denom > 0 else float(on.size - 1)
-            q = t_quantile(1.0 - tail, max(df, 1.0))
-            low, high = diff - q * se, diff + q * se
-        else:
-            low = high = diff
+        # Pooled variance: a weekday has only a few days, and their own spread alone
+        # can be small by chance.
+        df = on.size + off.size - 2
+        pooled = (((on - on.mean()) ** 2).sum() + ((off - off.mean()) ** 2).sum()) / df
+        se = float(np.sqrt(pooled * (1 / on.size + 1 / off.size)))
+        q = t_quantile(1.0 - tail, float(df))
+        low, high = diff - q * se, diff + q * se
         used = series.used[seen & (weekday == d)]
         used = used[~np.isnan(used)]
         clear = se > 0 and (low > 0 or high < 0)
@@ -341,6 +338,6 @@ def top_trigger(insight: Insight) -> str | None:
     for family in (insight.craving, insight.use):
         worrying = [e for e in family if _worrying(e)]
         if worrying:
-            best = max(worrying, key=lambda e: abs(e.estimate) / (e.ci_high - e.ci_low))
+            best = max(worrying, key=lambda e: abs(e.estimate) / max(e.ci_high - e.ci_low, 1e-12))
             return best.predictor
     return None

@@ -32,16 +32,14 @@ def _day(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def _amount(outcome: str, value: float) -> str:
-    if outcome == "use":
-        return f"{abs(value) * 100:.0f} in 100"
+def _amount(value: float) -> str:
     return f"{abs(value):.1f} point{'' if round(abs(value), 1) == 1.0 else 's'}"
 
 
 def _range(outcome: str, low: float, high: float) -> str:
     a, b = sorted((abs(low), abs(high)))
     if outcome == "use":
-        return f"likely between {a * 100:.0f} and {b * 100:.0f} in 100"
+        return f"likely between {a * 100:.0f} and {b * 100:.0f}"
     return f"likely between {a:.1f} and {b:.1f}"
 
 
@@ -74,16 +72,16 @@ def effect_words(
             f"Your check-ins don't show yet whether {subject} makes a difference to "
             f"{next_day}; there is not enough to tell either way."
         )
-    way = "higher" if estimate >= 0 else "lower"
-    if outcome == "use":
-        way = "more likely" if estimate >= 0 else "less likely"
-        size = f"about {_amount(outcome, estimate)} days"
-    else:
-        size = f"about {_amount(outcome, estimate)}"
     per = f" for each extra {_STATE_WORDS[predictor][1]}" if predictor in _STATE_WORDS else ""
-    return (
-        f"{condition}, {next_day} tended to be {way}: {size}{per} ({_range(outcome, low, high)})."
-    )
+    likely = _range(outcome, low, high)
+    if outcome == "use":
+        way = "more" if estimate >= 0 else "less"
+        return (
+            f"{condition}, using the next day was {way} common: on about "
+            f"{abs(estimate) * 100:.0f} {way} days in every 100{per} ({likely})."
+        )
+    way = "higher" if estimate >= 0 else "lower"
+    return f"{condition}, {next_day} tended to be {way}: about {_amount(estimate)}{per} ({likely})."
 
 
 def weekday_words(name: str, difference: float, low: float, high: float, clear: bool) -> str:

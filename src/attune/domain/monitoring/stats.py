@@ -119,8 +119,9 @@ def fit_each(
     intercept) and ``predictors`` (n, m). NaN anywhere in a row leaves that row out of
     that predictor's fit. All m fits are solved together as a stack of small systems.
 
-    ``robust`` gives heteroscedasticity-consistent standard errors (HC3: each squared
-    residual divided by (1 - leverage)^2), which a 0/1 outcome needs.
+    ``robust`` takes the larger of the ordinary and the heteroscedasticity-consistent
+    standard error (HC3: each squared residual divided by (1 - leverage)^2), which a 0/1
+    outcome needs.
     """
     n_rows, k = covariates.shape
     m = predictors.shape[1]
@@ -154,7 +155,11 @@ def fit_each(
         leverage = np.einsum("mni,mij,mnj->mn", design, inverse, design)
         scaled = residual**2 / np.maximum(1.0 - leverage, 1e-8) ** 2
         bread = np.einsum("mj,mnj->mn", inverse[:, k, :], design)  # row k of (X'X)^-1 X'
-        se = np.sqrt(np.einsum("mn,mn->m", bread**2, scaled))
+        # Never narrower than the ordinary standard error: with a rare 0/1 outcome and a
+        # rare tag, HC3 alone can be too small (measured in bench/insight_recovery.py).
+        se = np.maximum(
+            np.sqrt(np.einsum("mn,mn->m", bread**2, scaled)), np.sqrt(sigma2 * inverse[:, k, k])
+        )
     else:
         se = np.sqrt(sigma2 * inverse[:, k, k])
     slope = np.where(ok, beta[:, k], np.nan)

@@ -8,15 +8,14 @@ tags on some days, about three check-ins in four answered — Jones 2019) with a
 known lagged effect on next-day craving.
 
 Each day: stress, loneliness and craving follow their own first-order autoregressions
-around the person's usual level (persistence ``0.5``, ``0.4`` and ``0.4``); mood falls
-when stress rises; the person uses four of the trigger tags, each on about one day in
-five (the planted one among them). Tomorrow's craving
-gets ``effect`` points on days after the planted trigger (``planted="trigger:<tag>"``),
-``effect`` points after days with a planted coping tag (``planted="coping:<tag>"``; a
+around the person's usual level (persistence 0.5, 0.5 and 0.4); mood falls when stress
+rises. The person uses four of the trigger tags, each on about one day in five (the
+planted one among them), and three coping tags, each on about three days in ten.
+Tomorrow's craving gets ``effect`` points after a day with the planted trigger
+(``planted="trigger:<tag>"``) or the planted coping tag (``planted="coping:<tag>"``; a
 negative effect means it helps), or ``effect`` points per point of today's stress above
-usual (``planted="stress"``).
-Use happens more often on higher-craving days. Everything is then rounded and clipped
-to the check-in's scales, and days are left unanswered at random.
+usual (``planted="stress"``). Use is more likely on higher-craving days. Everything is
+rounded and clipped to the check-in's scales, and days are left unanswered at random.
 """
 
 from __future__ import annotations
@@ -26,13 +25,14 @@ from datetime import date
 
 import numpy as np
 
-from attune.domain.monitoring.checkin import TRIGGERS
+from attune.domain.monitoring.checkin import COPING, TRIGGERS
 from attune.domain.monitoring.series import DailySeries, FloatArray, series_from_arrays
 
 #: How many trigger tags a person ever uses, and the chance each is chosen on a day.
 TAGS_USED = 4
 TAG_CHANCE = 0.2
-#: The chance a planted coping tag is chosen on a day.
+#: How many coping tags a person uses, and the chance each is chosen on a day.
+COPING_USED = 3
 COPING_CHANCE = 0.3
 
 
@@ -77,16 +77,18 @@ def planted_series(
         tag: (rng.random(days) < (TAG_CHANCE if tag in own else 0.0)).astype(np.float64)
         for tag in TRIGGERS
     }
-    coping: dict[str, FloatArray] = {}
+    helps = rng.choice(sorted(COPING), size=COPING_USED, replace=False).tolist()
+    coping = {tag: (rng.random(days) < COPING_CHANCE).astype(np.float64) for tag in helps}
     usual_craving = rng.uniform(2, 5)
     push = np.zeros(days)
     if planted is not None:
         if planted.predictor.startswith("trigger:"):
             push = planted.effect * tags[planted.predictor.split(":", 1)[1]]
         elif planted.predictor.startswith("coping:"):
-            chosen = (rng.random(days) < COPING_CHANCE).astype(np.float64)
-            coping[planted.predictor.split(":", 1)[1]] = chosen
-            push = planted.effect * chosen
+            tag = planted.predictor.split(":", 1)[1]
+            coping.pop(helps[0], None)
+            coping[tag] = (rng.random(days) < COPING_CHANCE).astype(np.float64)
+            push = planted.effect * coping[tag]
         elif planted.predictor == "stress":
             push = planted.effect * (_scale(stress) - usual_stress)
         else:

@@ -222,3 +222,27 @@ def test_an_overdue_integration_session_counts_as_a_missed_session(
         assessment = assess_patient(uow, patient_id, clock.now())
     (reason,) = [r for r in assessment.reasons if r.code is RiskComponent.MISSED_SESSIONS]
     assert reason.points == 5  # half of the weight of 10: one of the two that count in full
+
+
+def test_one_unreadable_record_does_not_stop_the_scan_of_the_others(
+    uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    broken, fine = setup.patients[0].id, setup.patients[1].id
+    with uow:
+        uow.kap.add_course(
+            patient_id=broken,
+            program="in_office",
+            protocol={"no such key": 1},
+            status="preparation",
+            opened_by=setup.clinician.id,
+            opened_at=clock.now(),
+        )
+        uow.commit()
+    slipping(uow, broken)
+    slipping(uow, fine)
+    assert alerts.scan_relapse_risk(uow, clock) == 1
+    assert [v.patient_id for v in alerts.alert_inbox(uow, setup.admin_actor, clock)] == [fine]
+    with uow:
+        failed = [e for e in uow.audit.for_patient(broken) if e.action == "relapse_scan"]
+    assert [(e.outcome, e.actor_role) for e in failed] == [("failed", "system")]
+    assert "unknown key" in failed[0].detail

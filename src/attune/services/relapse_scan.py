@@ -20,13 +20,16 @@ within the risk window without one being held: the only sessions Attune can tell
 missed. A patient without a KAP course has none.
 
 The scan is idempotent, so the jobs runner may call it as often as it likes; each patient
-is scanned in a transaction of its own and each alert raised writes one audit event.
+is scanned in a transaction of its own and each alert raised writes one audit event. A
+patient whose records cannot be read is skipped with a ``failed`` audit event, and the
+others are still scanned.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
+from attune.domain.errors import DomainError
 from attune.domain.kap.course import overdue
 from attune.domain.monitoring.checkin import local_day
 from attune.domain.monitoring.risk import RiskAssessment, RiskLevel, RiskThresholds, assess_risk
@@ -217,15 +220,36 @@ def scan_relapse_risk(uow: UnitOfWork, clock: Clock = SYSTEM_CLOCK) -> int:
             candidates.extend((patients[pid], days) for pid, days in sorted(found.items()) if days)
     raised = 0
     for patient, days in candidates:
-        with uow:
-            thresholds = thresholds_for(uow, patient.id)
-            history = uow.alerts.for_patient(patient.id, limit=50)
-            for alert in (
-                _scan_risk(uow, patient, now, thresholds, history),
-                _scan_missed(uow, patient, now, thresholds, history, days),
-            ):
-                if alert is not None:
-                    _audit(uow, alert, now)
-                    raised += 1
-            uow.commit()
+        try:
+            raised += _scan_patient(uow, patient, days, now)
+        except DomainError as exc:
+            # One patient's unreadable record (a KAP course event that no longer loads,
+            # say) must not stop the scan of everyone else; the failure is on the record.
+            with uow:
+                record_event(
+                    uow,
+                    at=now,
+                    actor=None,
+                    patient_id=patient.id,
+                    action="relapse_scan",
+                    outcome=Outcome.FAILED,
+                    detail=f"failed: {exc.message}",
+                )
+                uow.commit()
+    return raised
+
+
+def _scan_patient(uow: UnitOfWork, patient: Patient, days: list[date], now: datetime) -> int:
+    raised = 0
+    with uow:
+        thresholds = thresholds_for(uow, patient.id)
+        history = uow.alerts.for_patient(patient.id, limit=50)
+        for alert in (
+            _scan_risk(uow, patient, now, thresholds, history),
+            _scan_missed(uow, patient, now, thresholds, history, days),
+        ):
+            if alert is not None:
+                _audit(uow, alert, now)
+                raised += 1
+        uow.commit()
     return raised

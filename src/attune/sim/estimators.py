@@ -294,3 +294,13 @@ def cluster_bootstrap_auroc(
         raise ValueError("labels: too few replicates held both outcomes")
     low, high = np.percentile(np.array(areas), [2.5, 97.5])
     return Estimate(value=point.value, low=float(low), high=float(high), n=point.n)
+
+
+def mean_interval(values: ArrayLike) -> Estimate:
+    """A mean with a normal-approximation 95% interval."""
+    array = _as_float(values, "values")
+    if array.size < 2:
+        raise ValueError("values: at least two are needed")
+    mean = float(array.mean())
+    se = float(array.std(ddof=1)) / math.sqrt(array.size)
+    return Estimate(value=mean, low=mean - Z95 * se, high=mean + Z95 * se, n=int(array.size))

@@ -15,8 +15,8 @@ from pathlib import Path
 #: Said at the top of every report and on the teaching page.
 MODEL_NOTICE = (
     "Everything here comes from a simulation: a model of the cycle of craving and use, "
-    "built for teaching and for testing Attune. The people in it are not real, and "
-    "nothing here is a prediction for any real person."
+    "built for teaching and for testing Attune. It is not a prediction for any real "
+    "person, and the people in it are made up."
 )
 
 

@@ -75,15 +75,18 @@ KARE_KETAMINE_THERAPY_LEVEL = Target(
     design=KARE_THERAPY_VS_EDUCATION.design,
     outcome=(
         "Percent days abstinent over the 6 months in the ketamine + therapy arm "
-        "(162 of 180 days, about 86%, from about 2% before treatment)."
+        "(reported as about 86%, from about 2% before treatment)."
     ),
-    value=162 / 180,
+    value=0.86,
     scale=Scale.SHARE,
     source=(
         "Awakn Life Sciences' release of the KARE results (a secondary source; "
         "the paper reports the arm differences above)"
     ),
-    note="The published report gives no interval for this level.",
+    note=(
+        "The secondary source gives no interval for this level, and reports it both as "
+        "'162 of 180 days' (90%) and as 'about 86%'; the report uses 86%."
+    ),
 )
 
 DAKWAR_2019 = Target(

@@ -15,6 +15,7 @@ from attune.sim.estimators import (
     hanley_mcneil_se,
     kaplan_meier,
     mean_difference,
+    mean_interval,
     proportion_interval,
     roc_points,
     survival_at,
@@ -147,3 +148,10 @@ def test_cluster_bootstrap_keeps_the_point_and_brackets_it() -> None:
     assert result.low < result.value < result.high
     again = cluster_bootstrap_auroc(scores, labels, patients, seed=1, replicates=100)
     assert again == result  # seeded
+
+
+def test_mean_interval_by_hand() -> None:
+    # mean 2, sample SD 1, n 3 -> se = 1 / sqrt 3.
+    result = mean_interval([1, 2, 3])
+    assert result.value == pytest.approx(2.0)
+    assert result.high - result.value == pytest.approx(1.959964 / math.sqrt(3), rel=1e-6)

@@ -3,13 +3,16 @@ and the PHQ-9 item 9 hook, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 
+from attune.db import Database
 from attune.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from attune.services import alerts, assignments, responses, users
 from attune.services.alert_raising import INBOX_PATH
+from attune.services.audit import verify_audit
 from attune.services.clock import FixedClock
 from attune.services.ports import UnitOfWork
 from attune.services.ports_monitoring import (
@@ -386,3 +389,45 @@ def test_a_resolved_alert_resolved_directly_acknowledges_its_flag_with_the_note(
     with uow:
         flag = uow.flags.get(alert.source_id or 0)
     assert flag is not None and not flag.open and flag.note == "Seen in clinic today."
+
+
+# --- at the same moment --------------------------------------------------------------------
+
+
+def test_of_several_staff_acknowledging_at_once_exactly_one_wins(
+    database: Database, uow: UnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    record = safety(uow, setup.patients[0].id, clock)
+    actors = [setup.clinician_actor, setup.admin_actor] * 2
+    start = threading.Barrier(len(actors), timeout=120)
+    won: list[int] = []
+    refused: list[str] = []
+    unexpected: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work(i: int) -> None:
+        unit = database.unit_of_work()
+        try:
+            start.wait()
+            view = alerts.acknowledge_alert(unit, actors[i], record.id, clock)
+            with lock:
+                won.append(view.acknowledged_by or 0)
+        except Conflict as exc:
+            with lock:
+                refused.append(exc.message)
+        except BaseException as exc:
+            with lock:
+                unexpected.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(actors))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert unexpected == []
+    assert len(won) == 1 and len(refused) == len(actors) - 1
+    assert set(refused) == {"This alert has already been acknowledged."}
+    with uow:
+        stored = uow.alerts.get(record.id)
+    assert stored is not None and stored.acknowledged_by == won[0]
+    assert verify_audit(uow).ok

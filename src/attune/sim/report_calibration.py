@@ -244,6 +244,16 @@ def calibration_report(
             "inside their own 95% interval)."
         ),
         _comparison_table(comparisons, "Every calibration target"),
+        *(
+            Paragraph(
+                f"Not estimable in this run: {t.study}, {t.outcome} (published "
+                f"{published_text(t)}). Too few simulated people met the inclusion rule, "
+                "or every event fell in one arm."
+            )
+            for o in outcomes
+            for t in o.trial.targets
+            if t.id not in {c.target.id for c in o.comparisons}
+        ),
         Paragraph(
             "Intervals: a difference of means uses a normal (Welch) approximation; a share "
             "a Wilson interval; a hazard ratio a Cox model (Breslow ties) with a Wald "

@@ -29,6 +29,7 @@ from attune.web.pages import (
     plan,
     portal,
     profiles,
+    teaching,
 )
 
 
@@ -53,4 +54,5 @@ def router() -> APIRouter:
     pages.include_router(kap_clinic.router)
     pages.include_router(kap_session.router)
     pages.include_router(kap_rems.router)
+    pages.include_router(teaching.router)
     return pages

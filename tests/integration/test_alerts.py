@@ -159,6 +159,10 @@ def test_the_inbox_holds_the_caseload_most_urgent_first(
     assert [v.id for v in admin_view] == [urgent.id, other.id, low.id]
     with pytest.raises(PermissionDenied):
         alerts.alert_inbox(uow, setup.patient_actor(0), clock)
+    # The navigation badge's count: the same alerts, no audit event, nothing for a patient.
+    assert alerts.open_alert_count(uow, setup.clinician_actor) == 2
+    assert alerts.open_alert_count(uow, setup.admin_actor) == 3
+    assert alerts.open_alert_count(uow, setup.patient_actor(0)) == 0
 
 
 def test_the_inbox_puts_new_before_acknowledged_and_escalated_first(

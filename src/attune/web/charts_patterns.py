@@ -119,10 +119,15 @@ def _line(values: FloatArray, xs: list[float], frame: _Frame, colour: str, name:
     return parts
 
 
+def _slug(title: str, width: int) -> str:
+    """Ids unique per title and width (a page may carry a narrow and a wide drawing)."""
+    return "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-") + f"-{width}"
+
+
 def days_chart(series: DailySeries, *, title: str, width: int = 640, height: int = 230) -> str:
     """Mood and craving by day on one 0–10 scale, use days marked under the axis."""
     frame = _Frame(width, height)
-    slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
+    slug = _slug(title, width)
     step = frame.plot_width / max(series.days, 1)
     xs = [frame.left + step * (i + 0.5) for i in range(series.days)]
     parts = [
@@ -211,7 +216,7 @@ def weekday_chart(means: tuple[WeekdayMean, ...], *, title: str, width: int = 64
     """Average craving by weekday as bars (0–10), each labelled with its check-ins."""
     height = 220
     frame = _Frame(width, height, left=34, right=10, top=22, bottom=44)
-    slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
+    slug = _slug(title, width)
     answered = [m for m in means if m.craving is not None]
     if answered:
         high = max(answered, key=lambda m: m.craving or 0.0)

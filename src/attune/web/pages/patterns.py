@@ -24,7 +24,7 @@ look, never a claim that the two are the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -46,6 +46,8 @@ router = APIRouter()
 #: The days "My patterns" reads, and the days its day-by-day picture shows.
 DAYS = 90
 RECENT = 28
+#: The widths the charts are drawn at (SVG units; about a phone's and a card's width).
+NARROW, WIDE = 340, 640
 
 #: Everyday words that point at each check-in answer in a cycle's own words.
 WORDS: dict[str, tuple[str, ...]] = {
@@ -137,10 +139,19 @@ def _unclear(view: InsightView) -> int:
     return sum(1 for e in (*insight.craving, *insight.use, *insight.coping) if not e.clear)
 
 
+def _both(draw: Callable[[int], str]) -> Markup:
+    """A chart drawn twice: narrow for a phone, wide for a larger screen (CSS shows one),
+    so its words stay readable at either size."""
+    return Markup(
+        f'<div class="pt-narrow">{draw(NARROW)}</div><div class="pt-wide">{draw(WIDE)}</div>'
+    )
+
+
 def page_context(view: InsightView) -> dict[str, object]:
     """Everything the page shows, from the insight view (pure; tested on its own)."""
     insight = view.insight
     formulation = view.formulation.content if view.formulation is not None else None
+    recent_title = f"Mood and craving, last {RECENT} days"
     recent = view.series.window(view.today - timedelta(days=RECENT - 1), view.today)
     means = weekday_means(view.series)
     lower = [e for e in insight.coping if e.direction is Direction.LOWER]
@@ -150,7 +161,7 @@ def page_context(view: InsightView) -> dict[str, object]:
         "insight": insight,
         "days": view.days,
         "recent_days": RECENT,
-        "recent_chart": Markup(days_chart(recent, title=f"Mood and craving, last {RECENT} days")),
+        "recent_chart": _both(lambda width: days_chart(recent, title=recent_title, width=width)),
         "recent_rows": [
             (d, recent.checked_in[i], recent.mood[i], recent.craving[i], recent.used[i])
             for i, d in enumerate(recent.dates())
@@ -162,9 +173,12 @@ def page_context(view: InsightView) -> dict[str, object]:
         "helps": findings(lower, formulation, (Part.ALTERNATIVES,)),
         "coping_other": findings(higher, formulation, (Part.ALTERNATIVES,)),
         "unclear": _unclear(view),
-        "weekday_chart": Markup(weekday_chart(means, title="Craving by day of the week")),
+        "weekday_chart": _both(
+            lambda width: weekday_chart(means, title="Craving by day of the week", width=width)
+        ),
         "weekday_means": means,
-        "weekday_words": [w.plain for w in insight.weekday],
+        # Only a weekday that clearly differs is put in words; the rest are in the chart.
+        "weekday_words": [w.plain for w in insight.weekday if w.clear],
         "cycle": cycle_parts(formulation),
         "to_go": max(insight.needed - insight.checkins, 0),
     }

@@ -272,3 +272,38 @@ def test_the_battery_shows_what_has_been_answered_since_opening(
     assert status["gad7"] is svc.BatteryStatus.DUE
     assert status["ecrr"] is svc.BatteryStatus.DUE
     assert all(b.reason and b.abbreviation for b in view.battery)
+
+
+def test_thoughts_of_ending_life_now_raise_one_urgent_alert_when_saved(
+    uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    from dataclasses import replace
+
+    from attune.services.ports_monitoring import AlertKind, Priority
+
+    opened = _open(uow, setup, clock)
+    me = setup.patient_actor(0)
+    base = complete_intake(clock.now().date())
+    at_risk = replace(base, mental_health=replace(base.mental_health, suicidal_thoughts_now=True))
+    section = intake_sections(at_risk)["mental_health"]
+    svc.save_intake_section(uow, me, opened.id, "mental_health", section, clock)
+    # Saving the same answer again (and submitting) keeps one open alert for this intake.
+    svc.save_intake_section(uow, me, opened.id, "mental_health", section, clock)
+    with uow:
+        alerts = uow.alerts.open_for_patient(setup.patients[0].id)
+    assert [(a.kind, a.priority, a.source, a.source_id) for a in alerts] == [
+        (AlertKind.SAFETY, Priority.URGENT, svc.INTAKE_SOURCE, opened.id)
+    ]
+    assert "thoughts of ending their life now" in alerts[0].reasons[0]
+
+
+def test_no_alert_when_the_intake_answer_is_no(
+    uow: SqlUnitOfWork, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    opened = _open(uow, setup, clock)
+    sections = intake_sections(complete_intake(clock.now().date()))
+    svc.save_intake_section(
+        uow, setup.patient_actor(0), opened.id, "mental_health", sections["mental_health"], clock
+    )
+    with uow:
+        assert uow.alerts.open_for_patient(setup.patients[0].id) == []

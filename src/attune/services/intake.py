@@ -49,6 +49,7 @@ from attune.domain.intake import (
 )
 from attune.services.access import Action, open_patient, patient_action, refuse_missing
 from attune.services.actors import Actor
+from attune.services.alert_raising import raise_safety_alert
 from attune.services.clock import SYSTEM_CLOCK, Clock
 from attune.services.levelofcare import intake_of, reevaluate
 from attune.services.ports import IntakeRecord, Patient, UnitOfWork
@@ -372,11 +373,32 @@ def save_intake_section(
                     sections_done=_sections_done(intake, who),
                     updated_at=now,
                 )
+                _alert_if_at_risk_now(uow, patient.id, record.id, intake, now)
                 view = _view(uow, updated)
                 uow.commit()
         except NotFound as exc:
             raise _no_such_intake(intake_id) from exc
     return view
+
+
+#: The source of a safety alert raised by an intake answer; its ``source_id`` is the intake.
+INTAKE_SOURCE = "intake"
+
+
+def _alert_if_at_risk_now(
+    uow: UnitOfWork, patient_id: int, intake_id: int, intake: Intake, now: datetime
+) -> None:
+    """ "Thoughts of ending my life now" raises an URGENT safety alert as soon as it is saved
+    (one open alert per intake), as a PHQ-9 item 9 answer does."""
+    if intake.mental_health.suicidal_thoughts_now:
+        raise_safety_alert(
+            uow,
+            patient_id=patient_id,
+            source=INTAKE_SOURCE,
+            source_id=intake_id,
+            reasons=("Answered in the intake: thoughts of ending their life now.",),
+            now=now,
+        )
 
 
 def _assign_battery(
@@ -425,6 +447,7 @@ def submit_intake(
                     raise FormErrors(problems)
                 intake = parsed[0]
                 uow.intakes.submit(record.id, at=now, by=actor.user_id)
+                _alert_if_at_risk_now(uow, patient.id, record.id, intake, now)
                 _assign_battery(uow, actor, patient.id, intake, clock)
                 reevaluate(uow, patient.id, clock, because=f"intake {record.id} submitted")
                 submitted = uow.intakes.get(record.id)

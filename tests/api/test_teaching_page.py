@@ -27,6 +27,7 @@ def test_a_patient_sees_the_year_four_ways_with_the_model_notice(
         assert label in page
     assert response.text.count("<svg") == 4
     assert "Person 1" in page
+    assert '<a href="/learn/cycle" aria-current="page">Learn</a>' in response.text
 
 
 def test_staff_can_pick_another_person_and_a_bad_choice_is_named(

@@ -17,7 +17,17 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from typer.core import TyperGroup
 
 from attune import __version__
-from attune.cli import audit, db, demo, instruments, jobs, serve, simulate, user
+from attune.cli import (
+    audit,
+    db,
+    demo,
+    instruments,
+    jobs,
+    serve,
+    simulate,
+    simulate_reports,
+    user,
+)
 from attune.cli.score import score_command
 from attune.cli.state import CliState, ConfigurationError
 from attune.domain.errors import DomainError
@@ -104,4 +114,6 @@ app.add_typer(db.app, name="db")
 app.add_typer(user.app, name="user")
 app.add_typer(audit.app, name="audit")
 app.add_typer(jobs.app, name="jobs")
+simulate.app.command("calibrate")(simulate_reports.calibrate_command)
+simulate.app.command("prove")(simulate_reports.prove_command)
 app.add_typer(simulate.app, name="simulate")

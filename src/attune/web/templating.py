@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from attune.web.alert_badge import open_alert_counter
 from attune.web.csrf import CSRF_FIELD, csrf_token
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -59,6 +60,7 @@ def _page_globals(request: Request) -> dict[str, object]:
         "crisis_line": settings.crisis_line,
         "clinic_phone": settings.clinic_phone,
         "dev_mode": settings.dev_mode,
+        "open_alert_count": open_alert_counter(request),
     }
 
 

@@ -18,6 +18,7 @@ from attune.web.api import (
     kap_portal,
     ledger,
     levelofcare,
+    monitoring_clinic,
     monitoring_portal,
     plans,
     portal,
@@ -52,6 +53,7 @@ def router() -> APIRouter:
     protected.include_router(cycle.router)
     protected.include_router(kap_portal.router)
     protected.include_router(kap_clinic.router)
+    protected.include_router(monitoring_clinic.router)
     protected.include_router(monitoring_portal.router)
     api.include_router(protected)
     return api

@@ -10,11 +10,13 @@ from fastapi import APIRouter, Depends
 
 from attune.web.csrf import require_csrf
 from attune.web.pages import (
+    alerts,
     auth,
     breathwork,
     checkin,
     clinic,
     cycle,
+    insight,
     intake,
     kap_clinic,
     kap_home,
@@ -44,6 +46,8 @@ def router() -> APIRouter:
     pages.include_router(kap_home.router)
     pages.include_router(kap_journal.router)
     pages.include_router(clinic.router)
+    pages.include_router(alerts.router)
+    pages.include_router(insight.router)
     pages.include_router(intake.router)
     pages.include_router(levelofcare.router)
     pages.include_router(profiles.router)

@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from attune.domain.errors import DomainError, ValidationError
 from attune.domain.instruments import InstrumentLibrary
-from attune.services import assignments, records, responses
+from attune.services import assignments, insight, records, responses
 from attune.services.records import ScoreSeries
 from attune.web.charts import ChartBand, ChartPoint, ChartSeries, data_table, line_chart
 from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep, get_instruments
@@ -61,7 +61,8 @@ def caseload(request: Request, actor: ActorDep, uow: UowDep, clock: ClockDep) ->
     if not actor.is_staff:
         return _to_portal()
     rows = records.caseload(uow, actor, clock)
-    return render(request, "clinic/caseload.html", {"rows": rows})
+    checkins = {r.patient_id: r for r in insight.caseload_monitoring(uow, actor, clock)}
+    return render(request, "clinic/caseload.html", {"rows": rows, "checkins": checkins})
 
 
 def _instrument_choices(instruments: InstrumentLibrary) -> list[tuple[str, str]]:

@@ -42,6 +42,18 @@ def _fmt(path: str, world: World, role: str) -> str:
     return path.format(p=world.patient_id, a=world.assignment_id, f=flag)
 
 
+CHECKIN: dict[str, object] = {
+    "mood": 5,
+    "stress": 5,
+    "loneliness": 5,
+    "craving": 5,
+    "safety": "none",
+}
+CHECKIN_FORM = {"mood": "5", "stress": "5", "loneliness": "5", "craving": "5"} | {
+    "used": "no",
+    "safety": "none",
+}
+
 ASSIGN_TO = {"admin": "gad7", "clinician": "pcl5", "other": "ace", "patient0": "dast10"}
 
 API_CASES = {
@@ -74,11 +86,25 @@ API_CASES = {
         lambda w, r: {"note": "called the patient"},
     ),
     "instruments": Case("GET", "/api/v1/instruments", (200, 200, 200, 200, 200, 401)),
+    # The daily check-in is each patient's own: staff are refused, a patient acts on theirs.
+    "checkin": Case(
+        "POST", "/api/v1/checkins", (403, 403, 403, 201, 201, 401), lambda w, r: CHECKIN
+    ),
+    "checkins": Case("GET", "/api/v1/checkins", (403, 403, 403, 200, 200, 401)),
+    "reminder": Case("GET", "/api/v1/reminder", (403, 403, 403, 200, 200, 401)),
+    "reminder change": Case(
+        "PUT",
+        "/api/v1/reminder",
+        (403, 403, 403, 200, 200, 401),
+        lambda w, r: {"enabled": True, "at": "08:00", "timezone": None},
+    ),
 }
 
 PATIENT_HOME = "/portal"
 STAFF_HOME = "/clinic"
 LOGIN = "/login"
+#: Where a patient-only page sends each role that is not a patient.
+SELF_ONLY = (STAFF_HOME, STAFF_HOME, STAFF_HOME, None, None, LOGIN)
 
 
 def _form(data: dict[str, object]) -> Body:
@@ -144,6 +170,49 @@ PAGE_CASES = {
             PATIENT_HOME,
             LOGIN,
         ),
+    ),
+    "checkin page": Case(
+        "GET", "/portal/checkin", (303, 303, 303, 200, 200, 303), locations=SELF_ONLY
+    ),
+    "checkin save": Case(
+        "POST",
+        "/portal/checkin",
+        (303, 303, 303, 303, 303, 303),
+        _form(CHECKIN_FORM),
+        locations=(
+            STAFF_HOME,
+            STAFF_HOME,
+            STAFF_HOME,
+            "/portal/checkin/saved",
+            "/portal/checkin/saved",
+            LOGIN,
+        ),
+    ),
+    "checkin saved (none yet)": Case(
+        "GET",
+        "/portal/checkin/saved?day=2026-01-05",
+        (303, 303, 303, 404, 404, 303),
+        locations=SELF_ONLY,
+    ),
+    "reminder page": Case(
+        "GET", "/portal/checkin/reminder", (303, 303, 303, 200, 200, 303), locations=SELF_ONLY
+    ),
+    "reminder save": Case(
+        "POST",
+        "/portal/checkin/reminder",
+        (303, 303, 303, 303, 303, 303),
+        _form({"enabled": "yes", "at": "08:00", "timezone": ""}),
+        locations=(
+            STAFF_HOME,
+            STAFF_HOME,
+            STAFF_HOME,
+            "/portal/checkin/reminder",
+            "/portal/checkin/reminder",
+            LOGIN,
+        ),
+    ),
+    "my patterns": Case(
+        "GET", "/portal/patterns", (303, 303, 303, 200, 200, 303), locations=SELF_ONLY
     ),
 }
 

@@ -50,7 +50,12 @@ def calibrate_command(
     """
     from attune.sim.calibration import calibrate, planned_patient_days
     from attune.sim.report import write
-    from attune.sim.report_calibration import calibration_report, closeness_text
+    from attune.sim.report_calibration import (
+        calibration_report,
+        closeness_text,
+        published_text,
+        simulated_text,
+    )
 
     params = load_parameters(params_file) if params_file else default_parameters()
     with _progress() as progress:
@@ -61,12 +66,15 @@ def calibrate_command(
     name = params_file.name if params_file else "cycle_v1.json (shipped)"
     write(calibration_report(outcomes, seed=seed, scale=scale, parameters_id=name), out)
     for outcome in outcomes:
-        if not outcome.comparisons:
-            typer.echo(f"{outcome.trial.title}: not estimable (too few people or events)")
+        found = {c.target.id for c in outcome.comparisons}
         for comparison in outcome.comparisons:
             typer.echo(
-                f"{comparison.target.study} — {comparison.target.id}: {closeness_text(comparison)}"
+                f"{comparison.target.id}: published {published_text(comparison.target)}, "
+                f"simulated {simulated_text(comparison)}; {closeness_text(comparison)}"
             )
+        for target in outcome.trial.targets:
+            if target.id not in found:
+                typer.echo(f"{target.id}: not estimable in this run (see the report)")
     typer.echo(f"Wrote {out}.")
 
 

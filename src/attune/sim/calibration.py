@@ -102,6 +102,8 @@ class TrialOutcome:
     curves: tuple[Curve, ...]
     curve_axis: str
     curve_x_axis: str
+    #: Anything the reader needs to know about this run (e.g. why a target is missing).
+    notes: tuple[str, ...] = ()
 
 
 def compare(target: Target, simulated: Estimate) -> Comparison:
@@ -332,7 +334,24 @@ def run_sustain(
         xs = (0.0, *(float(t) for t in curve.times))
         ys = (1.0, *(float(s) for s in curve.survival))
         curves.append(Curve(a.label, xs, ys))
-    comparisons = _compared(SUSTAIN.targets[0], lambda: cox_hazard_ratio(times, events, continuing))
+    comparisons = (
+        *_compared(SUSTAIN.targets[0], lambda: cox_hazard_ratio(times, events, continuing)),
+        *_compared(
+            SUSTAIN.targets[1],
+            lambda: proportion_interval(int(events[continuing].sum()), int(continuing.sum())),
+        ),
+        *_compared(
+            SUSTAIN.targets[2],
+            lambda: proportion_interval(int(events[~continuing].sum()), int((~continuing).sum())),
+        ),
+    )
+    notes: tuple[str, ...] = ()
+    if included.any() and (not events[continuing].any() or not events[~continuing].any()):
+        quiet = "continuing" if not events[continuing].any() else "placebo"
+        notes = (
+            f"No simulated person in the {quiet} arm relapsed, so the hazard ratio is not "
+            "finite and is not shown; the shares who relapsed are compared instead.",
+        )
     return TrialOutcome(
         trial=SUSTAIN,
         screened=screened,
@@ -343,6 +362,7 @@ def run_sustain(
         curves=tuple(curves),
         curve_axis="Share not yet relapsed",
         curve_x_axis="Weeks since randomisation",
+        notes=notes,
     )
 
 

@@ -110,6 +110,8 @@ def _short(target: Target) -> str:
         "kare_pda_difference": "ketamine+therapy − saline+education",
         "kare_pda_ketamine": "ketamine − saline",
         "kare_pda_level": "ketamine+therapy arm",
+        "sustain1_relapse_continue": "relapsed, continuing",
+        "sustain1_relapse_withdraw": "relapsed, placebo",
         "dakwar_abstinence": "ketamine arm",
         "dakwar_abstinence_control": "midazolam arm",
         "hull_phq9_response": "PHQ-9 halved",
@@ -180,6 +182,7 @@ def _trial_section(outcome: TrialOutcome) -> Section:
         ),
     ]
     blocks.extend(Paragraph(f"Assumption: {text}") for text in trial.assumptions)
+    blocks.extend(Paragraph(f"Note: {text}") for text in outcome.notes)
     if outcome.comparisons:
         blocks.append(_comparison_table(outcome.comparisons, "Published and simulated"))
     else:

@@ -145,6 +145,26 @@ SUSTAIN_1 = Target(
     source="JAMA Psychiatry 2019 (PMC6551577)",
 )
 
+SUSTAIN_1_RELAPSE_CONTINUE = Target(
+    id="sustain1_relapse_continue",
+    study="SUSTAIN-1 (Daly et al. 2019)",
+    design=SUSTAIN_1.design,
+    outcome="Share of stable remitters who relapsed while continuing esketamine.",
+    value=0.267,
+    scale=Scale.SHARE,
+    source=SUSTAIN_1.source,
+)
+
+SUSTAIN_1_RELAPSE_WITHDRAW = Target(
+    id="sustain1_relapse_withdraw",
+    study="SUSTAIN-1 (Daly et al. 2019)",
+    design=SUSTAIN_1.design,
+    outcome="Share of stable remitters who relapsed after switching to placebo.",
+    value=0.453,
+    scale=Scale.SHARE,
+    source=SUSTAIN_1.source,
+)
+
 #: The targets the calibration report checks, in the order it shows them.
 CALIBRATION_TARGETS: tuple[Target, ...] = (
     KARE_THERAPY_VS_EDUCATION,
@@ -154,6 +174,8 @@ CALIBRATION_TARGETS: tuple[Target, ...] = (
     DAKWAR_2019_CONTROL,
     HULL_2022,
     SUSTAIN_1,
+    SUSTAIN_1_RELAPSE_CONTINUE,
+    SUSTAIN_1_RELAPSE_WITHDRAW,
 )
 
 

@@ -24,6 +24,8 @@ from attune.sim.targets import (
     KARE_KETAMINE_VS_SALINE,
     KARE_THERAPY_VS_EDUCATION,
     SUSTAIN_1,
+    SUSTAIN_1_RELAPSE_CONTINUE,
+    SUSTAIN_1_RELAPSE_WITHDRAW,
     Target,
 )
 
@@ -195,7 +197,7 @@ SUSTAIN = Trial(
         "start of the 'moderately severe' band) at two weekly administrations in a row; "
         "hazard ratio from a Cox model, continuing against stopping."
     ),
-    targets=(SUSTAIN_1,),
+    targets=(SUSTAIN_1, SUSTAIN_1_RELAPSE_CONTINUE, SUSTAIN_1_RELAPSE_WITHDRAW),
     published_n=297,
     assumptions=(
         "Twice-weekly induction for four weeks, then weekly for twelve weeks, then "
@@ -204,7 +206,8 @@ SUSTAIN = Trial(
         "Relapse is defined on the PHQ-9 (the model's questionnaire), not the scale the "
         "trial used.",
         "Follow-up is 48 weeks after randomisation for everyone (the trial's follow-up "
-        "varied by when people entered).",
+        "varied by when people entered), so the simulated shares who relapse are over "
+        "a fixed 48 weeks.",
     ),
 )
 

@@ -324,3 +324,25 @@ def test_the_loop_in_the_foreground_stops_after_its_runs(
     loop = JobsLoop(settings, database, every=0, clock=clock)
     loop.run_forever(max_runs=2)
     assert loop.runs == 2
+
+
+class BrokenMailer:
+    """A mailer with a fault of its own (not a network error)."""
+
+    def send(self, *, to_address: str, subject: str, body: str) -> None:
+        raise RuntimeError("the mail library is broken")
+
+
+def test_a_failing_job_is_reported_and_the_others_still_run(
+    database: Database, settings: Settings, setup: ClinicSetup, clock: FixedClock
+) -> None:
+    uow = database.unit_of_work()
+    _remind(uow, setup, clock, 0, time(8, 0))
+    report = run_jobs_once(settings, uow, clock, BrokenMailer())
+    assert not report.ok
+    assert report.reminders == 1
+    assert report.errors == ("outbox: RuntimeError: the mail library is broken",)
+    assert "failed: outbox" in report.summary()
+    with uow:
+        (kept,) = uow.monitoring.outbox_for_patient(setup.patients[0].id)
+    assert kept.sent_at is None

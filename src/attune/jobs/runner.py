@@ -13,10 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from attune.config import Settings
-from attune.domain.errors import DomainError
 from attune.jobs.mailer import mailer_from_settings
 from attune.services.alerts import escalate_overdue
 from attune.services.clock import Clock
@@ -64,7 +61,7 @@ T = TypeVar("T")
 def _run(name: str, job: Callable[[], T], default: T, errors: list[str]) -> T:
     try:
         return job()
-    except (DomainError, SQLAlchemyError, OSError) as exc:
+    except Exception as exc:  # one job's failure must not stop the others; logged in full
         log.exception("background job %s failed", name)
         errors.append(f"{name}: {type(exc).__name__}: {exc}")
         return default

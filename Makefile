@@ -53,6 +53,8 @@ e2e: deps chromium
 
 bench: deps
 	$(RUN) python bench/scoring.py
+	$(RUN) python bench/insight_recovery.py
+	$(RUN) python bench/checkin.py
 
 docs: deps
 	$(RUN) python -m attune.cli.docs > docs/cli.md

@@ -92,3 +92,19 @@ def test_blocks_keep_results_independent_of_the_progress_callback() -> None:
     loud = simulate(params, cohort, schedule, 30, 1, progress=seen.append)
     assert sum(seen) == 20 * 30
     np.testing.assert_array_equal(quiet.latent["stress"], loud.latent["stress"])
+
+
+def test_threads_give_the_same_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from attune.sim.cycle import run
+
+    monkeypatch.setattr(run, "BLOCK", 16)  # several blocks in a small cohort
+    params = default_parameters()
+    cohort = draw_cohort(70, params, 4)
+    schedule = Schedule.from_arms([NO_TREATMENT, KAP], np.arange(70) % 2, 40)
+    one = simulate(params, cohort, schedule, 40, 4)
+    two = simulate(params, cohort, schedule, 40, 4, threads=2)
+    for name in one.checkins:
+        np.testing.assert_array_equal(one.checkins[name], two.checkins[name])
+    np.testing.assert_array_equal(one.events["amount"], two.events["amount"])
+    for key, given in one.questionnaires.items():
+        np.testing.assert_array_equal(given.codes, two.questionnaires[key].codes)

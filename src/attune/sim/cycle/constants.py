@@ -22,6 +22,8 @@ Bools = NDArray[np.bool_]
 
 #: The coping strategies the model simulates (check-in COPING ids), in column order.
 COPING_SIM = ("reached_out", "breathwork", "movement", "urge_surfing", "meeting", "therapy_skill")
+#: How many strategies each patient uses (drawn at random from COPING_SIM).
+REPERTOIRE = 3
 #: The triggers the model tags (check-in TRIGGERS ids), in bit order of ``triggers``.
 TRIGGER_SIM = ("cue", "conflict", "work_stress", "tired", "alone")
 #: The predictors of next-day craving whose true effects the ground truth gives.
@@ -50,6 +52,10 @@ class Constants:
     #: ``[n, len(COPING_SIM)]``: strategies each patient uses and their true effects.
     repertoire: Bools
     coping_effect: NDArray[np.float64]
+    #: ``[REPERTOIRE, n]``: the repertoire as strategy indices, their effects and bits.
+    strategy: NDArray[np.int64]
+    strategy_effect: NDArray[np.float64]
+    strategy_bit: NDArray[np.uint8]
     ketamine_response: Floats
     amount_median: Floats
     engagement_logit: Floats
@@ -96,7 +102,9 @@ def patient_constants(
     usual_sleep = p.sleep_mean + p.sleep_sd_between * rng.standard_normal(n)
     k = len(COPING_SIM)
     order = np.argsort(rng.random((n, k)), axis=1)
-    repertoire = order < int(p.repertoire_size)
+    strategy = np.sort(order[:, :REPERTOIRE], axis=1)
+    repertoire = np.zeros((n, k), dtype=np.bool_)
+    np.put_along_axis(repertoire, strategy, True, axis=1)
     works = rng.random((n, k)) >= p.coping_ineffective_share
     coping_effect = _lognormal(rng, p.coping_effect_mean, p.coping_effect_sd, (n, k))
     coping_effect = np.where(repertoire & works, coping_effect, 0.0)
@@ -124,6 +132,9 @@ def patient_constants(
         effect_cue=effect_cue,
         repertoire=repertoire,
         coping_effect=coping_effect,
+        strategy=np.ascontiguousarray(strategy.T),
+        strategy_effect=np.ascontiguousarray(np.take_along_axis(coping_effect, strategy, axis=1).T),
+        strategy_bit=np.ascontiguousarray((1 << strategy.T).astype(np.uint8)),
         ketamine_response=ketamine,
         amount_median=amounts[cohort.addiction],
         engagement_logit=np.log(engagement / (1.0 - engagement)),

@@ -115,7 +115,6 @@ class Parameters:
     coping_effect_mean: float
     coping_effect_sd: float
     coping_ineffective_share: float
-    repertoire_size: float
     tolerance_initial: float
     tolerance_shift: float
     tolerance_recovery_halflife: float

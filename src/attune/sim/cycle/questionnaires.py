@@ -30,6 +30,8 @@ SUBSTANCE_INSTRUMENT = {
     "gambling": "pgsi",
 }
 PHQ9_MAX, GAD7_MAX = 27.0, 21.0
+#: Administrations answered per numpy step (keeps temporaries small).
+CHUNK = 65536
 
 
 def answer_codes(
@@ -38,27 +40,30 @@ def answer_codes(
     rng: np.random.Generator,
     noise: float,
     offsets: dict[str, float] | None = None,
-) -> Ints:
+) -> NDArray[np.int8]:
     """Codes ``[rows, items]``: item ``j`` of row ``i`` aims at ``share[i]`` of its weight
     range (``share`` may be ``[rows]`` or ``[rows, items]``), plus Normal(0, ``noise`` ×
     range) and any per-item offset in weight points."""
     rows = share.shape[0]
     k = len(instrument.items)
-    levels = share if share.ndim == 2 else np.repeat(share[:, None], k, axis=1)
-    z = rng.standard_normal((rows, k))
-    codes = np.zeros((rows, k), dtype=np.int64)
+    groups: dict[tuple[tuple[float, ...], tuple[int, ...]], list[int]] = {}
     for j, item in enumerate(instrument.items):
-        weights = np.array([o.weight for o in item.options], dtype=np.float64)
-        item_codes = np.array([o.code for o in item.options], dtype=np.int64)
-        order = np.argsort(weights, kind="stable")
-        weights, item_codes = weights[order], item_codes[order]
-        low, high = weights[0], weights[-1]
-        span = high - low
-        target = low + levels[:, j] * span + noise * span * z[:, j]
-        if offsets:
-            target = target + offsets.get(item.link_id, 0.0)
-        middles = (weights[1:] + weights[:-1]) / 2.0
-        codes[:, j] = item_codes[np.searchsorted(middles, target)]
+        pairs = sorted((o.weight, o.code) for o in item.options)
+        key = (tuple(float(w) for w, _ in pairs), tuple(c for _, c in pairs))
+        groups.setdefault(key, []).append(j)
+    shift = np.array([(offsets or {}).get(item.link_id, 0.0) for item in instrument.items])
+    codes = np.zeros((rows, k), dtype=np.int8)
+    for first in range(0, rows, CHUNK):
+        part = slice(first, min(first + CHUNK, rows))
+        z = rng.standard_normal((part.stop - part.start, k))
+        level = share[part] if share.ndim == 2 else share[part, None]
+        aimed = level + noise * z  # a share of each item's range
+        for (weights, item_codes), columns in groups.items():
+            low, span = weights[0], weights[-1] - weights[0]
+            target = low + aimed[:, columns] * span + shift[columns]
+            middles = (np.array(weights[1:]) + np.array(weights[:-1])) / 2.0
+            picked = np.array(item_codes, dtype=np.int8)[np.searchsorted(middles, target)]
+            codes[part, columns] = picked
     return codes
 
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from attune.sim.cycle.parameters import Parameters, carry_over
 
 Z_STRESS, Z_LONELY, Z_NA, Z_SLEEP, Z_DEPRESSION, Z_CRAVING = range(6)
-Z_MOOD_OBS, Z_STRESS_OBS, Z_LONELY_OBS, Z_CRAVING_OBS, Z_SLEEP_OBS, Z_AMOUNT = range(6, 12)
-NZ = 12
+Z_MOOD_OBS, Z_STRESS_OBS, Z_LONELY_OBS, Z_CRAVING_OBS, Z_SLEEP_OBS = range(6, 11)
+NZ = 11
 U_CONFLICT, U_WORK, U_CUE, U_USE = range(4)
-U_COPING = 4  # six strategies: 4..9
-U_CHECKIN, U_SAFETY, U_REPORT, U_TAGS, U_ATTEND, U_DOSE, U_QUESTIONNAIRE = range(10, 17)
-NU = 17
+U_COPING = 4  # one per strategy in the repertoire: 4, 5, 6
+U_CHECKIN, U_SAFETY, U_REPORT, U_TAGS, U_ATTEND, U_DOSE, U_QUESTIONNAIRE = range(7, 14)
+NU = 14
 
 #: Half-life of the running share of use days that sets questionnaire substance levels.
 LONG_USE_HALFLIFE = 30.0

@@ -8,6 +8,7 @@ check-in), triggers and coping tags are bit masks (bit ``j`` = ``TRIGGER_SIM[j]`
 
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,8 +37,8 @@ OBSERVED: dict[str, type[np.generic]] = {
     "used": np.bool_,
     "sleep_half_hours": np.int8,
     "sleep_quality": np.int8,
-    "triggers": np.uint16,
-    "coping": np.uint16,
+    "triggers": np.uint8,
+    "coping": np.uint8,
     "safety": np.int8,
 }
 #: True events (whether or not a check-in saw them).
@@ -47,7 +48,7 @@ EVENTS: dict[str, type[np.generic]] = {
     "cue": np.bool_,
     "conflict": np.bool_,
     "work": np.bool_,
-    "coping": np.uint16,
+    "coping": np.uint8,
     "safety": np.int8,
     "therapy": np.bool_,
     "integration": np.bool_,
@@ -55,6 +56,25 @@ EVENTS: dict[str, type[np.generic]] = {
 }
 #: Questionnaire groups recorded on administration days, with the latent each is drawn from.
 QUESTIONNAIRES = ("phq9", "gad7", "substance", "ecrr")
+
+
+#: Arrays at least this big are mapped with transparent huge pages where the system
+#: allows it: filling gigabytes of results then costs far fewer page faults.
+HUGE_FROM = 8 << 20
+
+
+def zeros(shape: tuple[int, ...], dtype: type[np.generic]) -> NDArray[np.generic]:
+    """A zero-filled array; big ones are backed by anonymous memory advised for huge pages."""
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if size < HUGE_FROM or not hasattr(mmap, "MADV_HUGEPAGE"):
+        return np.zeros(shape, dtype=dtype)
+    buffer = mmap.mmap(-1, size)
+    buffer.madvise(mmap.MADV_HUGEPAGE)
+    return np.frombuffer(buffer, dtype=dtype).reshape(shape)
+
+
+def _floats32(shape: tuple[int, ...]) -> NDArray[np.float32]:
+    return np.asarray(zeros(shape, np.float32), dtype=np.float32)
 
 
 @dataclass
@@ -89,13 +109,13 @@ class Recorder:
     def __init__(self, patients: int, days: int, *, keep_latent: bool) -> None:
         shape = (days, patients)
         self.latent: dict[str, NDArray[np.float32]] = (
-            {name: np.zeros(shape, dtype=np.float32) for name in LATENT} if keep_latent else {}
+            {name: _floats32(shape) for name in LATENT} if keep_latent else {}
         )
         self.observed: dict[str, NDArray[np.generic]] = {
-            name: np.zeros(shape, dtype=dtype) for name, dtype in OBSERVED.items()
+            name: zeros(shape, dtype) for name, dtype in OBSERVED.items()
         }
         self.events: dict[str, NDArray[np.generic]] = {
-            name: np.zeros(shape, dtype=dtype) for name, dtype in EVENTS.items()
+            name: zeros(shape, dtype) for name, dtype in EVENTS.items()
         }
         self.administered = {name: Administered() for name in QUESTIONNAIRES}
         #: Per patient: sum and sum of squares over days of the deviations of stress,

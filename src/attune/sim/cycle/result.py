@@ -27,7 +27,7 @@ class Administrations:
     instrument_id: str
     patient: NDArray[np.int64]
     day: NDArray[np.int64]
-    codes: NDArray[np.int64]
+    codes: NDArray[np.int8]
     level: NDArray[np.float64]
 
     def __len__(self) -> int:

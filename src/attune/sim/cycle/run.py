@@ -10,6 +10,7 @@ both read the same random draws and give the same result.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from enum import Enum
 
@@ -39,8 +40,31 @@ class Engine(Enum):
 
 
 def _merge(parts: list[Constants]) -> Constants:
+    """One Constants for all blocks (``strategy*`` arrays are ``[REPERTOIRE, n]``)."""
     fields = Constants.__dataclass_fields__
-    return Constants(**{name: np.concatenate([getattr(c, name) for c in parts]) for name in fields})
+    return Constants(
+        **{
+            name: np.concatenate(
+                [getattr(c, name) for c in parts], axis=1 if name.startswith("strategy") else 0
+            )
+            for name in fields
+        }
+    )
+
+
+def _amounts(p: Parameters, c: Constants, rec: Recorder, seed: int) -> None:
+    """How much was used on each day of use (it feeds nothing back, so it is drawn after
+    the days are stepped, from its own stream, in slices of days)."""
+    rng = np.random.default_rng([seed, 0xA40])
+    used = rec.events["used"]
+    amount = rec.events["amount"]
+    days = used.shape[0]
+    step = 32
+    for t in range(0, days, step):
+        rows = slice(t, min(t + step, days))
+        day, patient = np.nonzero(used[rows])
+        z = rng.standard_normal(day.shape[0])
+        amount[rows][day, patient] = c.amount_median[patient] * np.exp(p.amount_sd * z)
 
 
 def simulate(
@@ -54,10 +78,12 @@ def simulate(
     keep_latent: bool = True,
     engine: Engine = Engine.NUMPY,
     progress: Callable[[int], None] | None = None,
+    threads: int = 1,
 ) -> SimResult:
     """Simulate ``cohort`` for ``days`` days under ``schedule`` (which must be
     ``[cohort.n, days]``). ``progress`` is called with the number of patient-days just
-    done. ``keep_latent=False`` drops the latent daily states (saves memory)."""
+    done. ``keep_latent=False`` drops the latent daily states (saves memory).
+    ``threads`` steps that many blocks at once (the result is the same)."""
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError(f"days must be from 1 to {MAX_DAYS}", field="days")
     if schedule.shape != (cohort.n, days):
@@ -66,26 +92,37 @@ def simulate(
             f"the run is {cohort.n} × {days}",
             field="schedule",
         )
+    if threads < 1:
+        raise ValidationError("threads must be 1 or more", field="threads")
     n = cohort.n
     rec = Recorder(n, days, keep_latent=keep_latent)
-    parts: list[Constants] = []
-    for b, first in enumerate(range(0, n, BLOCK)):
-        rows = slice(first, min(first + BLOCK, n))
+    step = engine_numpy.run_block if engine is Engine.NUMPY else engine_loop.run_block
+
+    def block(b: int) -> Constants:
+        rows = slice(b * BLOCK, min((b + 1) * BLOCK, n))
         rng = np.random.default_rng([seed, b])
         constants = patient_constants(cohort.subset(rows), schedule.level[rows], params, rng)
-        parts.append(constants)
         offered = (
             np.ascontiguousarray(schedule.therapy[rows].T),
             np.ascontiguousarray(schedule.dose[rows].T),
             np.ascontiguousarray(schedule.integration[rows].T),
         )
-        step = engine_numpy.run_block if engine is Engine.NUMPY else engine_loop.run_block
-        step(params, constants, offered, rng, rec, first, progress)
-    constants = (
-        _merge(parts)
-        if parts
-        else patient_constants(cohort, schedule.level, params, np.random.default_rng(seed))
-    )
+        step(params, constants, offered, rng, rec, b * BLOCK, progress)
+        return constants
+
+    blocks = range(-(-n // BLOCK))
+    if threads == 1 or len(blocks) < 2:
+        parts = [block(b) for b in blocks]
+    else:
+        # numpy releases the GIL inside its loops; blocks write disjoint columns and
+        # each has its own random stream, so the result does not depend on threads.
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            parts = list(pool.map(block, blocks))
+    if parts:
+        constants = _merge(parts)
+    else:
+        constants = patient_constants(cohort, schedule.level, params, np.random.default_rng(seed))
+    _amounts(params, constants, rec, seed)
     used = rec.events["used"]
     truth = build_truth(params, constants, rec.moments, days, np.asarray(used, dtype=np.bool_))
     return SimResult(

@@ -2,10 +2,11 @@
 
 :func:`daily_chart` draws daily ratings (craving, mood, stress …) as lines over the days
 shown, each day of use marked by a shaded column and a marker under the axis, and each
-day without a check-in by a grey tick there: the line breaks at such a day (nothing is
-filled in). Lines differ by dash pattern as well as colour. :func:`daily_table` gives the
-same numbers as an HTML table. Both are pure, escape every piece of text and use
-presentation attributes only (no inline style or script), so they pass a strict CSP.
+day without a check-in since the first one by a grey tick there (days before the first
+check-in are not missed ones): the line breaks at such a day (nothing is filled in).
+Lines differ by dash pattern as well as colour. :func:`daily_table` gives the same
+numbers as an HTML table. Both are pure, escape every piece of text and use presentation
+attributes only (no inline style or script), so they pass a strict CSP.
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def daily_chart(chart: DailySeriesChart, *, width: int = 720, height: int = 300)
     ]
     parts.extend(_legend(chart, left))
     mark_y = base + 34
+    first = next((i for i, u in enumerate(chart.used) if u is not None), chart.days)
     for index, used in enumerate(chart.used):
         cx = x(index)
         if used:
@@ -157,7 +159,7 @@ def daily_chart(chart: DailySeriesChart, *, width: int = 720, height: int = 300)
                 f'<path class="daily-use-mark" d="M{num(cx)} {mark_y - 6}l5 9h-10z" '
                 f'fill="{USE_MARK}"/>'
             )
-        elif used is None:
+        elif used is None and index > first:
             parts.append(
                 f'<line class="daily-missed" x1="{num(cx)}" y1="{mark_y - 5}" '
                 f'x2="{num(cx)}" y2="{mark_y + 3}" stroke="{MISSED_MARK}" stroke-width="2">'

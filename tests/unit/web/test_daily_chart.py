@@ -48,6 +48,15 @@ def test_a_day_without_a_check_in_breaks_the_line() -> None:
     assert len(by_class(root, "line", "daily-missed")) == 2
 
 
+def test_days_before_the_first_check_in_are_not_marked_as_missed() -> None:
+    late = week((None, None, 3, None, 5, 6, 7), (None, None, False, None, True, False, False))
+    root = ET.fromstring(daily_chart(late))
+    missed = by_class(root, "line", "daily-missed")
+    assert len(missed) == 1
+    tip = missed[0].find("title")
+    assert tip is not None and tip.text == "5 Nov: no check-in"
+
+
 def test_days_of_use_are_shaded_and_marked_in_their_own_column() -> None:
     root = ET.fromstring(daily_chart(SAMPLE, width=716, height=300))
     shades = by_class(root, "rect", "daily-use")

@@ -161,8 +161,9 @@ HULL = Trial(
     targets=(HULL_2022,),
     published_n=1247,
     assumptions=(
-        "Sessions on days 0, 7, 14 and 21 with integration the next day: Attune's "
-        "schedule; the evidence file gives the count (four), not the spacing.",
+        "Sessions on days 0, 7, 14 and 21 with integration the next day, and the PHQ-9 "
+        "a week after the fourth session: Attune's schedule; the evidence file gives "
+        "the count (four), not the spacing or when the PHQ-9 was taken.",
         "No control arm, as in the study (open label).",
     ),
 )

@@ -105,7 +105,8 @@ def addiction_choices(first: Sequence[AddictionType] = ()) -> tuple[Choice, ...]
     """What a patient may say they used: their own (``first``) or, with none known, every
     kind Attune knows, in the intake's order."""
     chosen = list(dict.fromkeys(first)) or list(AddictionType)
-    return tuple(Choice(a.value, label(a)) for a in chosen)
+    # The short name ("Opioids", not the examples in brackets): a chip, not a question.
+    return tuple(Choice(a.value, label(a).split(" (")[0]) for a in chosen)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 from html import unescape
+from html.parser import HTMLParser
 
 import httpx
 import pytest
@@ -312,3 +313,51 @@ def test_the_patients_own_addictions_are_offered_first() -> None:
     own = forms.addiction_choices((AddictionType.GAMBLING, AddictionType.GAMBLING))
     assert [c.value for c in own] == ["gambling"]
     assert len(forms.addiction_choices(())) == len(AddictionType)
+
+
+class _Audit(HTMLParser):
+    """One h1, and every visible control labelled (wrapped by a label or named by one)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.h1 = 0
+        self.label_for: set[str] = set()
+        self.depth = 0
+        self.controls: list[tuple[str | None, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "h1":
+            self.h1 += 1
+        elif tag == "label":
+            self.depth += 1
+            if a.get("for"):
+                self.label_for.add(str(a["for"]))
+        elif tag in ("input", "select", "textarea") and a.get("type") != "hidden":
+            self.controls.append((a.get("id"), self.depth > 0))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.depth -= 1
+
+    def unlabelled(self) -> list[str | None]:
+        return [i for i, wrapped in self.controls if not wrapped and i not in self.label_for]
+
+
+def test_every_check_in_page_has_one_h1_and_labelled_controls(
+    client: TestClient, setup: ClinicSetup
+) -> None:
+    browser_login(client, setup.email("patient0"))
+    saved = _post(client, {**ANSWERS, "safety": "thoughts"})
+    for path in (
+        "/portal/checkin",
+        "/portal/checkin?day=2026-01-04",
+        saved.headers["location"],
+        "/portal/checkin/reminder",
+        "/portal/patterns",
+        "/portal",
+    ):
+        audit = _Audit()
+        audit.feed(client.get(path).text)
+        assert audit.h1 == 1, path
+        assert audit.unlabelled() == [], (path, audit.unlabelled())

@@ -145,6 +145,8 @@ class TriggerRecovery:
     #: How many patients have each true top trigger (simulator names).
     truth_counts: tuple[tuple[str, int], ...]
     completion: float
+    #: With the most days of data: (true top trigger, people, found) for each trigger.
+    by_trigger: tuple[tuple[str, int, int], ...] = ()
 
 
 def trigger_recovery(
@@ -154,6 +156,7 @@ def trigger_recovery(
     result = _cohort_run(params, patients, days, seed, progress)
     truth = result.truth.top_trigger_names()
     rows: list[RecoveryRow] = []
+    hits = np.zeros(patients, dtype=bool)
     for length in LENGTHS:
         enough = found = close = silent = 0
         for patient in range(patients):
@@ -161,6 +164,7 @@ def trigger_recovery(
             enough += insight.enough_data
             named = top_trigger(insight)
             true = truth[patient]
+            hits[patient] = named == ENGINE_ID[true]
             if named is None:
                 silent += 1
             elif named == ENGINE_ID[true]:
@@ -181,10 +185,15 @@ def trigger_recovery(
             )
         )
     names, counts = np.unique(np.array(truth), return_counts=True)
+    true_names = np.array(truth)
     return TriggerRecovery(
         rows=tuple(rows),
         truth_counts=tuple((str(n), int(k)) for n, k in zip(names, counts, strict=True)),
         completion=result.completion(),
+        by_trigger=tuple(
+            (str(n), int(k), int(hits[true_names == n].sum()))
+            for n, k in zip(names, counts, strict=True)
+        ),
     )
 
 

@@ -89,9 +89,13 @@ def _recovery_section(recovery: TriggerRecovery) -> Section:
             ),
             Figure(chart, "The blue band is the 95% interval of the share found."),
             Table(
-                "People by true top trigger",
-                ("True top trigger", "People"),
-                tuple((name, str(count)) for name, count in recovery.truth_counts),
+                f"People by true top trigger, and how many the engine named with "
+                f"{rows[-1].days} days of data",
+                ("True top trigger", "People", "Named", "Share named"),
+                tuple(
+                    (name, str(count), str(hit), f"{hit / count * 100:.0f}%")
+                    for name, count, hit in recovery.by_trigger
+                ),
             ),
             Paragraph(f"How the simulator's predictors read as the engine's: {mapping}."),
         ),

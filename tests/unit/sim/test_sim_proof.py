@@ -40,6 +40,8 @@ def test_trigger_recovery_grows_with_days_of_data() -> None:
     assert recovery.rows[-1].enough_data >= recovery.rows[0].enough_data
     assert recovery.rows[-1].silent.value <= recovery.rows[0].silent.value
     assert sum(count for _, count in recovery.truth_counts) == 40
+    named = sum(hit for _, _, hit in recovery.by_trigger)
+    assert named == round(recovery.rows[-1].found.value * 40)
 
 
 def test_risk_proof_scores_held_out_weeks_and_writes_a_report() -> None:

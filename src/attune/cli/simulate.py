@@ -57,6 +57,9 @@ def run_command(
     latent: bool = typer.Option(
         False, "--latent", help="Also write every day's latent states (latent.parquet)."
     ),
+    threads: int = typer.Option(
+        1, "--threads", min=1, max=64, help="Simulate this many blocks of patients at once."
+    ),
 ) -> None:
     """Simulate a cohort and write it to Parquet, with the ground truth beside it.
 
@@ -82,6 +85,7 @@ def run_command(
             seed,
             keep_latent=latent,
             progress=lambda k: progress.advance(task, k),
+            threads=threads,
         )
         writing = progress.add_task("writing", total=patients * days)
         files = write_parquet(

@@ -22,13 +22,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from attune.cli.demo_checkin_replay import CheckinReplay
 from attune.cli.demo_replay import Replay, timeline
 from attune.cli.state import get_state
 from attune.config import Settings
-from attune.services import records
+from attune.services import records, relapse_scan
 from attune.services.clock import SYSTEM_CLOCK, Clock, FixedClock
 from attune.services.ports import UnitOfWork
 from attune.sim.demo_care import DemoCare, generate_care
+from attune.sim.demo_checkins import CheckinDone, DemoCheckins, SafetyHandled, generate_checkins
 from attune.sim.demo_history import DemoHistory, generate
 from attune.sim.demo_kap import DemoKap, generate_kap
 
@@ -55,6 +57,9 @@ class LoadedDemo:
     courses: int = 0
     kap_sessions: int = 0
     ledger_entries: int = 0
+    checkins: int = 0
+    alerts_raised_today: int = 0
+    simulated: DemoCheckins | None = None
 
 
 def demo_settings(base: Settings) -> Settings:
@@ -82,16 +87,24 @@ def load_demo(
     history = generate(seed, now, patients=patients)
     care = generate_care(seed, history, now)
     kap = generate_kap(seed, history, care, now)
+    simulated = generate_checkins(seed, history, now, uow.clinic_timezone)
     replay_clock = FixedClock(history.starts)
     replay = Replay(uow, history, care, kap, replay_clock, DEMO_PASSWORD)
+    checkin_replay = CheckinReplay(replay)
     clinic_id = replay.staff()
-    events = timeline(history, care, kap)
+    events = timeline(history, care, kap) + list(simulated.events)
+    events.sort(key=lambda e: (e.at, isinstance(e, (CheckinDone, SafetyHandled))))
     task = progress.add_task("building the demo clinic", total=len(events)) if progress else None
     for event in events:
-        replay.play(event)
+        if isinstance(event, (CheckinDone, SafetyHandled)):
+            checkin_replay.play(event)
+        else:
+            replay.play(event)
         if progress is not None and task is not None:
             progress.advance(task)
     replay_clock.set(now)
+    # The background jobs' relapse-risk scan, as it would have run this morning.
+    raised = relapse_scan.scan_relapse_risk(uow, replay_clock)
     open_flags = 0
     for key, (patient_id, _) in replay.patients.items():
         record = records.patient_record(uow, replay.clinician_of(key), patient_id, replay_clock)
@@ -111,6 +124,9 @@ def load_demo(
         courses=counts.courses,
         kap_sessions=counts.sessions,
         ledger_entries=counts.ledger_entries,
+        checkins=checkin_replay.saved,
+        alerts_raised_today=raised,
+        simulated=simulated,
     )
 
 
@@ -128,6 +144,8 @@ def logins_text(demo: LoadedDemo, settings: Settings) -> str:
         f"Also: {demo.intakes} intakes, {demo.cycles} cycle versions, {demo.plans} plans, "
         f"{demo.courses} KAP courses ({demo.kap_sessions} dosing sessions), "
         f"{len(demo.kap.lots)} ledger lots.",
+        f"{demo.checkins} daily check-ins from the cycle simulator (a model, not real people); "
+        f"{demo.alerts_raised_today} relapse-risk or missed-check-in alert(s) from today's scan.",
         f"Database: {settings.data_dir / DEMO_FILE} (rebuilt on every `attune demo`).",
         "",
         f"Demo logins (every password is {DEMO_PASSWORD}):",

@@ -20,6 +20,7 @@ from attune.domain.intake import Intake
 from attune.domain.intake import to_dict as intake_to_dict
 from attune.domain.kap.vitals import VitalsReading
 from attune.services import (
+    alerts,
     assignments,
     formulation,
     intake,
@@ -38,6 +39,7 @@ from attune.services import (
 from attune.services.actors import Actor, Role
 from attune.services.clock import FixedClock
 from attune.services.ports import UnitOfWork
+from attune.services.ports_monitoring import AlertKind, AlertStatus
 from attune.sim.demo_care import (
     CareEvent,
     CycleSaved,
@@ -260,6 +262,10 @@ class Replay:
         )
         for flag in record.open_flags:
             responses.acknowledge_flag(self.uow, clinician, flag.id, self.clock, note=event.note)
+        # The follow-up is done, so the safety alerts the answers raised are closed too.
+        for alert in alerts.patient_alerts(self.uow, clinician, record.patient.id, self.clock):
+            if alert.kind is AlertKind.SAFETY and alert.status is not AlertStatus.RESOLVED:
+                alerts.resolve_alert(self.uow, clinician, alert.id, event.note, self.clock)
 
     # --- the care path --------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -19,7 +20,16 @@ from typer.testing import Result
 from attune.cli.demo import DEMO_PASSWORD
 from attune.db import Database, open_database
 from attune.domain.kap.course_model import Phase
-from attune.services import formulation, intake, kap_course, kap_sessions, ledger, levelofcare
+from attune.services import (
+    alerts,
+    formulation,
+    insight,
+    intake,
+    kap_course,
+    kap_sessions,
+    ledger,
+    levelofcare,
+)
 from attune.services import plans as plan_service
 from attune.services.actors import Actor
 from attune.services.audit import verify_audit
@@ -47,6 +57,7 @@ def test_demo_builds_the_clinic_and_prints_working_logins(
     assert "12 patients" in out and "open flag(s)" in out
     assert re.search(r"Also: \d+ intakes, \d+ cycle versions, \d+ plans, 4 KAP courses", out)
     assert "3 ledger lots" in out
+    assert re.search(r"\d+ daily check-ins from the cycle simulator \(a model", out)
     assert f"every password is {DEMO_PASSWORD}" in out
     assert "development mode: no secret key is needed" in out
     assert "http://127.0.0.1:8000" in out
@@ -78,6 +89,7 @@ def test_demo_builds_the_clinic_and_prints_working_logins(
         assert verification.ok and verification.checked > 100
         _the_care_path_is_there(database, admin, [row.patient_id for row in rows])
         _kap_and_the_ledger_are_there(database, admin, [row.patient_id for row in rows])
+        _checkins_and_alerts_are_there(database, admin, [row.patient_id for row in rows])
     finally:
         database.dispose()
     verified = run_attune(
@@ -189,3 +201,26 @@ def test_demo_serves_the_clinic(tmp_path: Path) -> None:
         out, _ = proc.communicate(timeout=30)
     assert f"every password is {DEMO_PASSWORD}" in out
     assert f"Open http://127.0.0.1:{port} and log in." in out
+
+
+def _checkins_and_alerts_are_there(database: Database, admin: Actor, patients: list[int]) -> None:
+    """Months of simulated check-ins with their missed days; enough for the insight
+    engine on most patients; old safety alerts handled, and an inbox to work through."""
+    from attune.services.ports_monitoring import AlertKind, AlertStatus
+
+    uow = database.unit_of_work
+    views = [insight.patient_insight(uow(), admin, p, SYSTEM_CLOCK) for p in patients]
+    counts = [len(v.checkins) for v in views]
+    assert all(counts), counts
+    assert sum(1 for v in views if v.insight.enough_data) >= len(patients) // 2
+    assert any(v.missed_days for v in views)  # engagement-dependent missing days
+    assert all(v.risk is not None for v in views)  # staff see the risk with its reasons
+    every = [a for v in views for a in v.alerts]
+    safety = [a for a in every if a.kind is AlertKind.SAFETY]
+    now = SYSTEM_CLOCK.now()
+    old = [a for a in safety if a.source == "checkin" and now - a.raised_at > timedelta(days=3)]
+    assert all(a.status is AlertStatus.RESOLVED and a.note for a in old)
+    inbox = alerts.alert_inbox(uow(), admin, SYSTEM_CLOCK)
+    assert [a.id for a in inbox] == [a.id for a in sorted(inbox, key=alerts.urgency_key)] and all(
+        a.status is not AlertStatus.RESOLVED for a in inbox
+    )

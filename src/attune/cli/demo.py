@@ -5,8 +5,9 @@ afresh on every run (a demo is only believable when its history ends today). It 
 touches ``attune.db`` or the database named by ``ATTUNE_DATABASE_URL``.
 
 The history comes from :mod:`attune.sim.demo_history`, the care path (intakes, level of
-care, cycles, plans) from :mod:`attune.sim.demo_care` and the KAP courses and ledger from
-:mod:`attune.sim.demo_kap` (all synthetic and seeded). :mod:`attune.cli.demo_replay`
+care, cycles, plans) from :mod:`attune.sim.demo_care`, the KAP courses and ledger from
+:mod:`attune.sim.demo_kap` and the daily check-ins from the cycle simulator through
+:mod:`attune.sim.demo_checkins` (all synthetic and seeded). :mod:`attune.cli.demo_replay`
 plays them through the service functions with a clock set to each moment in turn, so
 the scores, flags, recommendations, schedules and the audit chain are made exactly as
 real ones would be.
@@ -185,7 +186,10 @@ def demo_command(
     agreed treatment plan. Four have ketamine-assisted psychotherapy courses in
     different phases (preparation; in office mid-course; at home with today's gate
     passed; Spravato with a REMS record to submit), and the controlled-substance ledger
-    holds their lots, administrations, a witnessed waste and a count. Everything is made
+    holds their lots, administrations, a witnessed waste and a count. Ninety days of
+    daily check-ins come from the cycle simulator (with its missed days and a few safety
+    answers, the older ones already handled), and this morning's relapse-risk scan has
+    run, so the alert inbox and the insight pages have something to show. Everything is made
     through the same service functions the app uses, so scores, flags, recommendations
     and the audit log are real. The demo uses its own SQLite file, demo.db in
     ATTUNE_DATA_DIR, rebuilt from scratch on every run; it never touches attune.db or

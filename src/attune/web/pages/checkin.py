@@ -45,7 +45,10 @@ from attune.web.templating import render
 router = APIRouter()
 
 #: Time zones offered on the reminder page (the system's IANA list, sorted).
-TIMEZONES = tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc")))
+TIMEZONES = (
+    "UTC",
+    *sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/")),
+)
 
 
 def _own(actor: Actor) -> int:
@@ -190,8 +193,12 @@ def _summary(checkin: CheckIn) -> list[tuple[str, str]]:
         ("Alone or cut off", f"{checkin.loneliness} / 10"),
         ("Cravings", f"{checkin.craving} / 10"),
     ]
-    if checkin.sleep_hours is not None:
-        rows.append(("Sleep", f"{checkin.sleep_hours:g} hours"))
+    quality = {int(c.value): c.label.lower() for c in forms.SLEEP_QUALITY_CHOICES}
+    if checkin.sleep_hours is not None or checkin.sleep_quality is not None:
+        words = [f"{checkin.sleep_hours:g} hours"] if checkin.sleep_hours is not None else []
+        if checkin.sleep_quality is not None:
+            words.append(quality[checkin.sleep_quality])
+        rows.append(("Sleep", ", ".join(words)))
     return rows
 
 

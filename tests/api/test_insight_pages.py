@@ -6,6 +6,7 @@ may open it. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from fastapi import FastAPI
 from web_helpers import TestClient, browser_login, page_response
@@ -119,3 +120,49 @@ def test_who_may_open_it(
         assert response.status_code == status, who
         if status == 303:
             assert response.headers["location"].startswith("/login" if who is None else "/portal")
+
+
+class Audit(HTMLParser):
+    """One h1, every control labelled, no id twice, every chart an image with a title."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.h1 = 0
+        self.ids: list[str] = []
+        self.label_for: set[str] = set()
+        self.controls: list[str | None] = []
+        self.svgs: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(str(a["id"]))
+        if tag == "h1":
+            self.h1 += 1
+        elif tag == "label" and a.get("for"):
+            self.label_for.add(str(a["for"]))
+        elif tag in ("select", "textarea") or (
+            tag == "input" and a.get("type") not in ("hidden", "submit")
+        ):
+            self.controls.append(a.get("id"))
+        elif tag == "svg":
+            self.svgs.append(a)
+
+
+def test_the_pages_are_labelled_for_screen_readers(
+    client: TestClient, setup: ClinicSetup, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    p0 = setup.patients[0].id
+    save_checkins(uow, p0, planted(T0.date(), 60, seed=3, skip_every=9))
+    safety_alert(uow, p0, clock.now(), source_id=9)
+    browser_login(client, setup.email("clinician"))
+    for path in ("/clinic/alerts", f"/clinic/patients/{p0}/insight"):
+        audit = Audit()
+        audit.feed(client.get(path).text)
+        assert audit.h1 == 1, path
+        assert [c for c in audit.controls if c is None or c not in audit.label_for] == []
+        assert len(audit.ids) == len(set(audit.ids)), path
+        for svg in audit.svgs:
+            if "chart" in (svg.get("class") or ""):
+                assert svg.get("role") == "img" and svg.get("aria-labelledby")
+    assert len([s for s in audit.svgs if "chart" in (s.get("class") or "")]) >= 5

@@ -23,7 +23,7 @@ go through services/access.py like every other.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from attune.domain.errors import ValidationError
@@ -50,6 +50,8 @@ REMINDER_SUBJECT = "A moment to check in"
 CLAIM_FOR = timedelta(minutes=10)
 FIRST_RETRY_DELAY = timedelta(minutes=1)
 MAX_RETRY_DELAY = timedelta(hours=6)
+#: How many reminders one transaction of :func:`queue_due_reminders` handles.
+REMINDER_BATCH = 25
 #: How many messages one :func:`send_outbox` call sends at most.
 SEND_BATCH = 100
 
@@ -224,17 +226,35 @@ def reminder_body() -> str:
 
 def queue_due_reminders(uow: UnitOfWork, clock: Clock = SYSTEM_CLOCK) -> int:
     """Queue today's reminder for every patient whose time has come and who has not
-    checked in today; returns how many were queued (none twice)."""
+    checked in today; returns how many were queued (none twice).
+
+    Reminders are handled :data:`REMINDER_BATCH` at a time, each batch in its own short
+    transaction, so a long list never holds the database (on SQLite: its write lock)
+    while patients are checking in."""
     now = clock.now()
+    with uow:
+        preferences = uow.monitoring.enabled_reminders()
+    queued = 0
+    for first in range(0, len(preferences), REMINDER_BATCH):
+        queued += _queue_batch(uow, preferences[first : first + REMINDER_BATCH], now)
+    return queued
+
+
+def _queue_batch(uow: UnitOfWork, batch: list[ReminderPreference], now: datetime) -> int:
     queued = 0
     with uow:
-        for preference in uow.monitoring.enabled_reminders():
+        due: list[tuple[ReminderPreference, date]] = []
+        for preference in batch:
             zone = patient_timezone(uow, preference.patient_id)
-            local_now = now.astimezone(zone)
-            if local_now.time() < preference.at:
-                continue
-            today = local_day(now, zone)
-            if uow.monitoring.checkin_on(preference.patient_id, today) is not None:
+            if now.astimezone(zone).time() >= preference.at:
+                due.append((preference, local_day(now, zone)))
+        if not due:
+            return 0
+        done = uow.monitoring.checkin_days(
+            [p.patient_id for p, _ in due], min(d for _, d in due), max(d for _, d in due)
+        )
+        for preference, today in due:
+            if today in done.get(preference.patient_id, ()):
                 continue
             patient = uow.patients.get(preference.patient_id)
             user = uow.users.get(patient.user_id) if patient and patient.user_id else None

@@ -25,7 +25,7 @@ from attune.jobs.runner import JobReport, run_jobs_once
 from attune.services import checkins, reminders
 from attune.services.clock import FixedClock
 from attune.services.ports_monitoring import MessageKind
-from factories import T0, ClinicSetup
+from factories import T0, ClinicSetup, make_clinic
 
 TODAY = T0.date()  # Monday 5 January 2026; T0 is 09:00 UTC (09:00 in London too)
 
@@ -346,3 +346,18 @@ def test_a_failing_job_is_reported_and_the_others_still_run(
     with uow:
         (kept,) = uow.monitoring.outbox_for_patient(setup.patients[0].id)
     assert kept.sent_at is None
+
+
+def test_more_reminders_than_one_batch_are_all_queued(
+    uow: SqlUnitOfWork, clock: FixedClock
+) -> None:
+    count = reminders.REMINDER_BATCH + 3
+    big = make_clinic(uow, clock, name="Big Clinic", patients=count)
+    for i in range(count):
+        _remind(uow, big, clock, i, time(8, 0))
+    last = big.patients[-1]
+    checkin = CheckIn(day=TODAY, mood=5, stress=5, loneliness=5, craving=5)
+    checkins.record_checkin(uow, big.patient_actor(count - 1), last.id, checkin, clock)
+    assert reminders.queue_due_reminders(uow, clock) == count - 1
+    with uow:
+        assert uow.monitoring.outbox_for_patient(last.id) == []

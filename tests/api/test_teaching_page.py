@@ -26,6 +26,10 @@ def test_a_patient_sees_the_year_four_ways_with_the_model_notice(
     for label in ("No treatment", "Therapy", "Therapy with KAP", "Ketamine without therapy"):
         assert label in page
     assert response.text.count("<svg") == 4
+    assert response.text.count("<h1") == 1
+    ids = re.findall(r'\bid="([^"]+)"', response.text)
+    assert len(ids) == len(set(ids))
+    assert 'role="img"' in response.text and "<title id=" in response.text
     assert "Person 1" in page
     assert '<a href="/learn/cycle" aria-current="page">Learn</a>' in response.text
 

@@ -55,6 +55,7 @@ SOURCE_NAMES = {
     "checkin": "a daily check-in",
     "response": "a questionnaire answer",
     "flag": "a questionnaire answer",
+    "intake": "the intake",
     "risk_scan": "the daily relapse-risk scan",
 }
 NOTICES = {

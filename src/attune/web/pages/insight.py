@@ -10,7 +10,7 @@ what precedes next-day craving and use and which coping precedes lower craving (
 plots with their intervals, the numbers in tables and the uncertainty in words), weekday
 patterns, the patient's usual levels, and the raw daily series (charts and a table of
 every day). With too few check-ins it says so instead of guessing. Staff only: who may
-see which patient is the services' decision; a patient is sent to the portal.
+see which patient is the services' decision; a patient is sent to "My patterns".
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def insight_page(
     done: str = "",
 ) -> Response:
     if not actor.is_staff:
-        return RedirectResponse("/portal", status_code=303)
+        # A patient's own view of their check-ins is "My patterns" in the portal.
+        return RedirectResponse("/portal/patterns", status_code=303)
     view = insight_service.patient_insight(uow, actor, patient_id, clock, days)
     charts, table = daily_blocks(view.series)
     cards = [card(a) for a in view.alerts]

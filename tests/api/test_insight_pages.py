@@ -119,7 +119,9 @@ def test_who_may_open_it(
         response = page_response(app, uow, clock, email, "GET", path)
         assert response.status_code == status, who
         if status == 303:
-            assert response.headers["location"].startswith("/login" if who is None else "/portal/patterns")
+            assert response.headers["location"].startswith(
+                "/login" if who is None else "/portal/patterns"
+            )
 
 
 class Audit(HTMLParser):

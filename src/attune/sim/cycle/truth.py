@@ -59,9 +59,11 @@ def build_truth(
     var = np.maximum(moments[:, 1, :] / max(days, 1) - mean**2, 0.0)
     sd = np.vstack([np.sqrt(var), np.sqrt(c.cue_chance * (1 - c.cue_chance))[None, :]]).T
     standardised = effects * sd
-    # Which predictor raises craving most: positive effects of stress, loneliness and cue;
-    # mood and sleep raise craving when they go down, so their (negative) effect counts.
-    raising = np.abs(standardised) * np.array([1.0, 1.0, 1.0, 1.0, 1.0])
+    # Which predictor raises craving most: stress, loneliness and a cue when they go up;
+    # mood and sleep when they go down (their effects are negative), so the size counts.
+    # Loneliness that lowers craving (a negative effect) raises it by going down, which
+    # is not a trigger: it is left out.
+    raising = np.abs(standardised)
     raising[:, 1] = np.where(effects[:, 1] > 0, raising[:, 1], 0.0)
     lapse, relapse = lapses(used, p)
     return Truth(

@@ -224,4 +224,6 @@ def demo_command(
     if serve:
         from attune.cli.serve import run_server
 
-        run_server(settings)
+        # The background jobs run beside it as under `attune serve`: reminders wait in the
+        # outbox (the demo sets no SMTP server), alerts escalate, the risk scan runs.
+        run_server(settings, jobs=True)

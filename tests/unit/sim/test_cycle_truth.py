@@ -72,3 +72,19 @@ def test_coping_effects_only_for_strategies_in_the_repertoire(truth_run) -> None
     assert (t.coping_effects[~t.repertoire] == 0).all()
     assert (t.repertoire.sum(axis=1) == 3).all()
     assert (t.coping_effects >= 0).all() and (t.coping_effects > 0).any()
+
+
+def test_two_schedules_with_one_seed_meet_the_same_days() -> None:
+    # Common random numbers: the same people, the same draws; only the care differs.
+    from attune.sim.cycle.arms import PRESETS
+
+    params = default_parameters()
+    cohort = draw_cohort(200, params, 5)
+    without = simulate(params, cohort, Schedule.single(NO_TREATMENT, 200, 60), 60, 5)
+    with_kap = simulate(params, cohort, Schedule.single(PRESETS["kap"], 200, 60), 60, 5)
+    np.testing.assert_array_equal(without.truth.effects, with_kap.truth.effects)
+    np.testing.assert_array_equal(without.events["conflict"], with_kap.events["conflict"])
+    np.testing.assert_array_equal(without.latent["stress"][:, 0], with_kap.latent["stress"][:, 0])
+    assert (
+        with_kap.latent["coping_skill"][:, -1].mean() > without.latent["coping_skill"][:, -1].mean()
+    )

@@ -27,14 +27,10 @@ def _clip(x: float, low: float, high: float) -> float:
     return min(max(x, low), high)
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
 def run_block(
     p: Parameters,
     c: Constants,
-    offered: tuple[NDArray[np.bool_], NDArray[np.float32], NDArray[np.float32] | NDArray[np.bool_]],
+    offered: tuple[NDArray[np.bool_], NDArray[np.float32], NDArray[np.bool_]],
     rng: np.random.Generator,
     rec: Recorder,
     first: int,

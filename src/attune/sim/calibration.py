@@ -331,8 +331,13 @@ def run_sustain(
         if not (arm == i).any():
             continue
         curve = kaplan_meier(times[arm == i], events[arm == i])
-        xs = (0.0, *(float(t) for t in curve.times))
-        ys = (1.0, *(float(s) for s in curve.survival))
+        end = float(after.shape[1])
+        xs = (0.0, *(float(t) for t in curve.times), end)
+        ys = (
+            1.0,
+            *(float(s) for s in curve.survival),
+            float(curve.survival[-1]) if curve.times.size else 1.0,
+        )
         curves.append(Curve(a.label, xs, ys))
     comparisons = (
         *_compared(SUSTAIN.targets[0], lambda: cox_hazard_ratio(times, events, continuing)),

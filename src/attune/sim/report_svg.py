@@ -16,6 +16,7 @@ imports nothing of Attune.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -88,11 +89,24 @@ def tick_text(value: float, percent: bool) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def nice_ticks(low: float, high: float, most: int = 7) -> tuple[float, ...]:
+    """Round tick positions (steps of 1, 2 or 5 times a power of ten) from low to high."""
+    span = high - low
+    if span <= 0:
+        return (low,)
+    power = 10.0 ** math.floor(math.log10(span / max(most - 1, 1)))
+    for step in (m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0, 20.0)):
+        first = math.ceil(low / step - 1e-9) * step
+        count = math.floor((high - first) / step + 1e-9) + 1
+        if count <= most:
+            break
+    return tuple(round(first + step * i, 10) + 0.0 for i in range(count))
+
+
 def _ticks(axis: Axis) -> tuple[float, ...]:
     if axis.ticks is not None:
         return axis.ticks
-    step = (axis.high - axis.low) / 4
-    return tuple(axis.low + step * i for i in range(5))
+    return nice_ticks(axis.low, axis.high)
 
 
 def _scale(value: float, axis: Axis, start: float, length: float) -> float:
@@ -252,7 +266,9 @@ def interval_chart(
     width: int = 640,
 ) -> str:
     """Each row a dot with whiskers on one shared axis; labels on the left."""
-    left, right, top, row_h = 230, 24, 12, 30
+    longest = max((len(row.label) for row in rows), default=10)
+    left = min(max(120, 7 * longest + 20), width // 2)
+    right, top, row_h = 24, 12, 30
     plot_w = width - left - right
     height = top + row_h * len(rows) + 44
     plot_bottom = top + row_h * len(rows)

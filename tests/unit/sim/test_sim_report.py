@@ -15,7 +15,15 @@ from attune.sim.report import (
     render,
     write,
 )
-from attune.sim.report_svg import Axis, IntervalRow, Line, Marker, interval_chart, line_chart
+from attune.sim.report_svg import (
+    Axis,
+    IntervalRow,
+    Line,
+    Marker,
+    interval_chart,
+    line_chart,
+    nice_ticks,
+)
 from attune.sim.targets import CALIBRATION_TARGETS, Scale
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -101,3 +109,11 @@ def test_every_target_names_its_source_and_a_sane_value() -> None:
             assert 0 < target.value < 1
         if target.low is not None and target.high is not None:
             assert target.low < target.value < target.high
+
+
+def test_nice_ticks_are_round() -> None:
+    assert nice_ticks(0, 1) == (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    assert nice_ticks(-4, 27) == (0.0, 5.0, 10.0, 15.0, 20.0, 25.0)
+    assert nice_ticks(1, 52) == (10.0, 20.0, 30.0, 40.0, 50.0)
+    assert nice_ticks(0, 10) == (0.0, 2.0, 4.0, 6.0, 8.0, 10.0)
+    assert nice_ticks(-0.1, 0.5) == (-0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5)

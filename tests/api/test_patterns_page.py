@@ -100,6 +100,9 @@ def test_a_planted_trigger_is_found_and_joined_with_the_cycle(
     assert "This fits your cycle: “Evenings on my own in the flat”, “Lonely”." in alone[0][1]
     assert "Craving by day of the week" in html and "Average craving by day of the week" in html
     assert "Drinking wine" in html and "What you could try instead" in html
+    # Where the cycle is shown, the entries the finding fits are marked.
+    assert re.search(r"Evenings on my own in the flat\s*<span class=\"pt-seen\">", html)
+    assert html.count('class="pt-seen"') == 2
     # Never a risk score or anything about alerts on the patient's side.
     assert "risk" not in html.lower() and "alert" not in html.lower()
 

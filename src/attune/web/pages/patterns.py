@@ -156,6 +156,9 @@ def page_context(view: InsightView) -> dict[str, object]:
     means = weekday_means(view.series)
     lower = [e for e in insight.coping if e.direction is Direction.LOWER]
     higher = [e for e in insight.coping if e.direction is not Direction.LOWER]
+    craving = findings(insight.craving, formulation, TRIGGER_PARTS)
+    use = findings(insight.use, formulation, TRIGGER_PARTS)
+    helps = findings(lower, formulation, (Part.ALTERNATIVES,))
     return {
         "view": view,
         "insight": insight,
@@ -166,11 +169,11 @@ def page_context(view: InsightView) -> dict[str, object]:
             (d, recent.checked_in[i], recent.mood[i], recent.craving[i], recent.used[i])
             for i, d in enumerate(recent.dates())
         ],
-        "craving": findings(insight.craving, formulation, TRIGGER_PARTS),
-        "use": findings(insight.use, formulation, TRIGGER_PARTS),
+        "craving": craving,
+        "use": use,
         # Coping followed by lower craving "seems to help"; coping followed by higher
         # craving is more likely used on hard days, and is told as it is, with the rest.
-        "helps": findings(lower, formulation, (Part.ALTERNATIVES,)),
+        "helps": helps,
         "coping_other": findings(higher, formulation, (Part.ALTERNATIVES,)),
         "unclear": _unclear(view),
         "weekday_chart": _both(
@@ -180,6 +183,8 @@ def page_context(view: InsightView) -> dict[str, object]:
         # Only a weekday that clearly differs is put in words; the rest are in the chart.
         "weekday_words": [w.plain for w in insight.weekday if w.clear],
         "cycle": cycle_parts(formulation),
+        # The cycle's entries some finding fits, marked where the cycle is shown.
+        "echoed": {entry for f in (*craving, *use, *helps) for entry in f.fits},
         "to_go": max(insight.needed - insight.checkins, 0),
     }
 

@@ -36,6 +36,7 @@ from attune.domain.monitoring.insight import analyse, top_trigger
 from attune.domain.monitoring.risk import RiskThresholds, assess_risk, default_risk_settings
 from attune.domain.monitoring.series import DailySeries, series_from_arrays
 from attune.sim.cycle import (
+    ADDICTIONS,
     COPING_SIM,
     NO_TREATMENT,
     TRIGGER_SIM,
@@ -214,10 +215,55 @@ class RiskQuestion:
 
 
 @dataclass(frozen=True)
+class GroupAuroc:
+    """The score's AUROC for any use next week within one group of people."""
+
+    group: str
+    people: int
+    person_weeks: int
+    score: Estimate | None
+
+
+@dataclass(frozen=True)
 class RiskProof:
     questions: tuple[RiskQuestion, ...]
     thresholds: RiskThresholds
     completion: float
+    #: The first question's AUROC by main addiction and by how often people checked in
+    #: (the published studies found accuracy differed between groups; this checks ours).
+    groups: tuple[GroupAuroc, ...] = ()
+
+
+def _groups(
+    result: SimResult,
+    scores: NDArray[np.float64],
+    labels: NDArray[np.bool_],
+    owner: NDArray[np.int64],
+    seed: int,
+) -> tuple[GroupAuroc, ...]:
+    done = np.asarray(result.checkins["checked_in"], dtype=bool).mean(axis=1)
+    median = float(np.median(done))
+    addiction = np.asarray(result.cohort.addiction)
+    groups: list[tuple[str, NDArray[np.bool_]]] = [
+        (f"Main addiction: {ADDICTIONS[int(code)].value}", addiction == code)
+        for code in np.unique(addiction)
+    ]
+    groups += [
+        (f"Checked in on fewer than {median:.0%} of days", done < median),
+        (f"Checked in on {median:.0%} of days or more", done >= median),
+    ]
+    out: list[GroupAuroc] = []
+    for name, members in groups:
+        keep = members[owner]
+        estimate: Estimate | None = None
+        y = labels[keep]
+        if y.any() and not y.all():
+            try:
+                estimate = cluster_bootstrap_auroc(scores[keep], y, owner[keep], seed=seed)
+            except ValueError:
+                estimate = None
+        out.append(GroupAuroc(name, int(members.sum()), int(keep.sum()), estimate))
+    return tuple(out)
 
 
 def _question(
@@ -299,6 +345,7 @@ def risk_proof(
         questions=tuple(q for q in questions if q is not None),
         thresholds=thresholds,
         completion=result.completion(),
+        groups=_groups(result, s, y, p, seed + 2),
     )
 
 

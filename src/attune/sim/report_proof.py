@@ -172,6 +172,20 @@ def _risk_section(risk: RiskProof) -> Section:
             ),
         ),
         _roc_figure(risk),
+        Table(
+            "AUROC for any use in the next week, by group (the published studies found "
+            "accuracy differed between groups of people)",
+            ("Group", "People", "Person-weeks", "Risk score AUROC"),
+            tuple(
+                (
+                    g.group,
+                    str(g.people),
+                    f"{g.person_weeks:,}",
+                    _auroc(g.score) if g.score is not None else "not estimable (one outcome only)",
+                )
+                for g in risk.groups
+            ),
+        ),
         Paragraph(
             "For context only, published accuracies of lapse prediction from self-reports "
             "(these studies used several prompts a day and models fitted to many features; "

@@ -50,6 +50,9 @@ def test_risk_proof_scores_held_out_weeks_and_writes_a_report() -> None:
     first = risk.questions[0]
     assert 0 < first.events < first.person_weeks
     assert first.score.low <= first.score.value <= first.score.high
+    assert sum(g.people for g in risk.groups if g.group.startswith("Main addiction")) == 40
+    engaged = [g for g in risk.groups if g.group.startswith("Checked in")]
+    assert len(engaged) == 2 and sum(g.people for g in engaged) == 40
     recovery = trigger_recovery(default_parameters(), patients=20, seed=6)
     html = render(proof_report(recovery, risk, seed=5, parameters_id="cycle_v1"))
     assert "AUROC" in html and "Wyant" in html

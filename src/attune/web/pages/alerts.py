@@ -98,7 +98,7 @@ def card(alert: AlertView) -> AlertCard:
     return AlertCard(
         alert=alert,
         priority=PRIORITY_NAMES[alert.priority],
-        kind=KIND_NAMES[alert.kind],
+        kind=KIND_NAMES.get(alert.kind, alert.kind.value.replace("_", " ").capitalize()),
         status=STATUS_NAMES[alert.status],
         source=SOURCE_NAMES.get(alert.source, alert.source.replace("_", " ")),
         age=age_words(alert.age),

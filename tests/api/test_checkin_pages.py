@@ -222,6 +222,7 @@ def test_the_reminder_is_off_until_chosen_then_saved_with_a_time_zone(
     again = client.get(saved.headers["location"])
     assert "Saved. We will use these from now on." in again.text
     assert 'value="Europe/London" selected' in again.text and 'value="07:30"' in again.text
+    assert "Your next reminder: Tuesday 6 January at 07:30 (Europe/London)" in again.text
     view = reminders.reminder_view(uow, setup.patient_actor(0), setup.patients[0].id, clock)
     assert (view.enabled, view.at, view.timezone) == (True, time(7, 30), "Europe/London")
 

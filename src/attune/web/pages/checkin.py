@@ -21,7 +21,7 @@ Staff are sent to the clinic's pages: a check-in is the patient's own word.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -243,6 +243,20 @@ def saved_page(
 REMINDER_FORM = ("enabled", "at", "timezone")
 
 
+def _next_words(view: reminders.ReminderView) -> str:
+    """'Your next reminder: Tuesday 6 January at 07:30 (Europe/London).', or ''."""
+    if not view.enabled or view.next_at is None:
+        return ""
+    try:
+        local = view.next_at.astimezone(ZoneInfo(view.effective_timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = view.next_at
+    return (
+        f"Your next reminder: {local:%A} {local.day} {local:%B} at {local:%H:%M} "
+        f"({view.effective_timezone}), unless you have checked in by then."
+    )
+
+
 def _reminder_page(
     request: Request,
     view: reminders.ReminderView,
@@ -267,6 +281,7 @@ def _reminder_page(
             "error_list": list(errors),
             "timezones": TIMEZONES,
             "notice": notice,
+            "next_reminder": _next_words(view),
         },
         status_code=status_code,
     )

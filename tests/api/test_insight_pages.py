@@ -6,11 +6,14 @@ may open it. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 from fastapi import FastAPI
 from web_helpers import TestClient, browser_login, page_response
 
+from attune.domain.intake.model import AddictionType, AmountUnit
+from attune.domain.monitoring.checkin import CheckIn, Safety, Use
 from attune.services import alerts
 from attune.services.clock import FixedClock
 from attune.services.ports import UnitOfWork
@@ -168,3 +171,37 @@ def test_the_pages_are_labelled_for_screen_readers(
             if "chart" in (svg.get("class") or ""):
                 assert svg.get("role") == "img" and svg.get("aria-labelledby")
     assert len([s for s in audit.svgs if "chart" in (s.get("class") or "")]) >= 5
+
+
+def test_what_each_check_in_said_beyond_the_numbers(
+    client: TestClient, setup: ClinicSetup, uow: UnitOfWork
+) -> None:
+    p0 = setup.patients[0].id
+    today = CheckIn(
+        day=T0.date(),
+        mood=3,
+        stress=7,
+        loneliness=6,
+        craving=8,
+        uses=(Use(AddictionType.ALCOHOL, 4, AmountUnit.STANDARD_DRINKS),),
+        triggers=("conflict", "alone"),
+        trigger_note="Row with my brother <again>",
+        coping=("reached_out",),
+        safety=Safety.THOUGHTS,
+    )
+    yesterday = CheckIn(
+        day=T0.date() - timedelta(days=1), mood=6, stress=3, loneliness=2, craving=2
+    )
+    save_checkins(uow, p0, [yesterday, today])
+    browser_login(client, setup.email("clinician"))
+    html = insight_page(client, p0, days=7)
+    table = html[html.index('class="answers-table checkin-answers"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">([^<]+)</th>", table)
+    assert rows == ["5 January 2026", "4 January 2026"]  # newest first
+    assert "Alcohol, 4 standard drinks" in table
+    assert "Conflict or an argument, Being alone" in table
+    assert "Reached out to someone" in table
+    assert "Triggers: Row with my brother &lt;again&gt;" in table
+    assert "<strong>Safety: Thoughts of ending their life or of self-harm.</strong>" in table
+    assert 'class="row--safety"' in table

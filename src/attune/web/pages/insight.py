@@ -24,6 +24,7 @@ from attune.services import insight as insight_service
 from attune.web.deps import ActorDep, ClockDep, UowDep
 from attune.web.pages.alerts import NOTICES, card
 from attune.web.pages.insight_view import (
+    answer_rows,
     daily_blocks,
     effect_panels,
     family_level,
@@ -76,6 +77,7 @@ def insight_page(
             "usual": usual_levels(view.insight),
             "charts": charts,
             "table": table,
+            "answers": answer_rows(view.checkins),
             "periods": PERIODS if days in PERIODS else tuple(sorted({*PERIODS, days})),
             "days": days,
             "notice": NOTICES.get(done, ""),

@@ -12,9 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from markupsafe import Markup
 
+from attune.domain.intake.labels import label
+from attune.domain.monitoring.checkin import COPING, TRIGGERS, Safety, StoredCheckIn, Use
 from attune.domain.monitoring.insight import Effect, Insight
 from attune.domain.monitoring.series import DailySeries, FloatArray
 from attune.web.charts_daily import DailyLine, DailySeriesChart, daily_chart, daily_table
@@ -61,6 +64,18 @@ class DailyBlock:
 class Usual:
     label: str
     value: str
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """What a check-in said beyond the numbers, for the table of answers."""
+
+    day: date
+    uses: str
+    triggers: str
+    coping: str
+    notes: tuple[str, ...]
+    safety: str
 
 
 @dataclass(frozen=True)
@@ -248,3 +263,48 @@ def summary(insight: Insight, panels: Sequence[EffectPanel]) -> str:
         f"{insight.checkins} check-ins: {clear} of {tested} estimates have an interval "
         "that leaves out zero."
     )
+
+
+SAFETY_WORDS = {
+    Safety.NONE: "",
+    Safety.THOUGHTS: "Thoughts of ending their life or of self-harm",
+    Safety.MIGHT_ACT: "Thoughts, and felt they might act on them",
+}
+
+
+def _short(text: str) -> str:
+    """A label without its examples: 'Opioids (heroin, …)' → 'Opioids'."""
+    return text.split(" (")[0]
+
+
+def use_words(use: Use) -> str:
+    """'Alcohol, 4 standard drinks', 'Gambling or betting: online poker'."""
+    words = _short(label(use.what))
+    if use.detail:
+        words += f": {use.detail}"
+    if use.amount is not None and use.unit is not None:
+        words += f", {use.amount:g} {_short(label(use.unit))}"
+    return words
+
+
+def answer_rows(checkins: Sequence[StoredCheckIn]) -> list[AnswerRow]:
+    """Each check-in's use, triggers, coping, words and safety answer, newest first."""
+    rows = []
+    for stored in sorted(checkins, key=lambda s: s.checkin.day, reverse=True):
+        c = stored.checkin
+        notes = tuple(
+            f"{name}: {text}"
+            for name, text in (("Triggers", c.trigger_note), ("Note", c.note))
+            if text.strip()
+        )
+        rows.append(
+            AnswerRow(
+                day=c.day,
+                uses="; ".join(use_words(u) for u in c.uses) or "None",
+                triggers=", ".join(TRIGGERS.get(t, t) for t in c.triggers),
+                coping=", ".join(COPING.get(t, t) for t in c.coping),
+                notes=notes,
+                safety=SAFETY_WORDS.get(c.safety, c.safety.value),
+            )
+        )
+    return rows

@@ -53,6 +53,9 @@ def test_the_inbox_shows_new_alerts_first_with_every_reason(
     assert "Use reported on 2 of 6 check-ins over the last 7 days." in html
     assert "Acknowledged by <strong>Cam Clinician (Harbour)</strong>" in html
     assert f'href="/clinic/patients/{p0}/insight"' in html
+    # What raised each alert links to where it can be seen.
+    assert f'by <a href="/clinic/patients/{p0}/insight#series">a daily check-in</a>' in html
+    assert f'<a href="/clinic/patients/{p0}/insight#risk">the daily relapse-risk scan</a>' in html
     # The navigation counts the open ones.
     assert re.search(r'Alerts <span class="nav-count">3<span class="visually-hidden"> open', html)
 

@@ -58,6 +58,14 @@ SOURCE_NAMES = {
     "intake": "the intake",
     "risk_scan": "the daily relapse-risk scan",
 }
+#: Where on the patient's pages each source can be seen (after /clinic/patients/{id}).
+SOURCE_PAGES = {
+    "checkin": "/insight#series",
+    "response": "",
+    "flag": "",
+    "intake": "/intake",
+    "risk_scan": "/insight#risk",
+}
 NOTICES = {
     "acknowledged": "The alert is acknowledged.",
     "resolved": "The alert is resolved. It stays in the patient's alert history.",
@@ -87,6 +95,8 @@ class AlertCard:
     kind: str
     status: str
     source: str
+    #: The patient's page where what raised it can be seen ("" when there is none).
+    source_url: str
     age: str
 
     @property
@@ -101,6 +111,11 @@ def card(alert: AlertView) -> AlertCard:
         kind=KIND_NAMES.get(alert.kind, alert.kind.value.replace("_", " ").capitalize()),
         status=STATUS_NAMES[alert.status],
         source=SOURCE_NAMES.get(alert.source, alert.source.replace("_", " ")),
+        source_url=(
+            f"/clinic/patients/{alert.patient_id}{SOURCE_PAGES[alert.source]}"
+            if alert.source in SOURCE_PAGES
+            else ""
+        ),
         age=age_words(alert.age),
     )
 

@@ -27,7 +27,11 @@ KAP = Arm(
     integration_after=1,
 )
 RESIDENTIAL = Arm(
-    "residential", level=Level.RESIDENTIAL, therapy_weekdays=(0, 2, 4), therapy_weeks=4
+    "residential",
+    level=Level.RESIDENTIAL,
+    therapy_weekdays=(0, 2, 4),
+    therapy_weeks=4,
+    level_changes=((28, Level.OUTPATIENT),),  # a month, then outpatient: levels by day
 )
 
 

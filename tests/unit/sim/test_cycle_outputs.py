@@ -9,9 +9,11 @@ import pytest
 
 from attune.domain.instruments import get_instrument
 from attune.domain.instruments.batch import score_table
+from attune.domain.levelofcare.model import Level
 from attune.domain.monitoring.checkin import validate_checkin
 from attune.sim.cycle import (
     NO_TREATMENT,
+    Arm,
     Schedule,
     SimResult,
     checkins_of,
@@ -128,3 +130,25 @@ def test_sessions_are_attended_only_when_offered(run: SimResult) -> None:
     assert not (ev["therapy"] & ~s.therapy).any()
     assert not (ev["dose"] & ~(s.dose > 0)).any()
     assert 0.8 < ev["therapy"][s.therapy].mean() < 0.97
+
+
+def test_a_month_of_residential_care_then_outpatient() -> None:
+    params = default_parameters()
+    cohort = draw_cohort(600, params, 8)
+    stay = Arm(
+        "stay",
+        level=Level.RESIDENTIAL,
+        therapy_weekdays=(0, 2, 4),
+        therapy_weeks=4,
+        level_changes=((28, Level.OUTPATIENT),),
+    )
+    schedule = Schedule.from_arms([NO_TREATMENT, stay], np.arange(600) % 2, 56)
+    assert schedule.level.shape == (600, 56)
+    assert schedule.level[1, 27] == 3 and schedule.level[1, 28] == 1
+    result = simulate(params, cohort, schedule, 56, 8)
+    used, cue = result.events["used"], result.events["cue"]
+    stay_rows = schedule.arm == 1
+    # Little access and few cues while resident; both come back on stepping down.
+    assert used[stay_rows, :28].mean() < 0.5 * used[~stay_rows, :28].mean()
+    assert used[stay_rows, 28:].mean() > used[stay_rows, :28].mean()
+    assert cue[stay_rows, 28:].mean() > 2 * cue[stay_rows, :28].mean()

@@ -35,6 +35,12 @@ class Constants:
     """One value per patient (``[n]``) unless shown; effects in check-in units."""
 
     reactivity: Floats
+    #: Usual loneliness before support, social support, and the log-odds of use before
+    #: the level of care (the engines add each day's level).
+    loneliness_fixed: Floats
+    support: Floats
+    use_fixed: Floats
+    #: At the level of care of day 0 (for the ground truth):
     usual_stress: Floats
     usual_loneliness: Floats
     usual_sleep: Floats
@@ -66,6 +72,15 @@ class Constants:
     habit_start: Floats
 
 
+def level_tables(p: Parameters) -> tuple[Floats, Floats, Floats]:
+    """By level code: support added, chance of a cue a day, change in the log-odds of use."""
+    names = [lv.value for lv in LEVELS]
+    support = np.array([getattr(p, f"support_{name}") for name in names])
+    cue = np.clip(p.cue_rate * np.array([getattr(p, f"cue_{name}") for name in names]), 0.0, 1.0)
+    access = np.array([getattr(p, f"access_{name}") for name in names])
+    return support, cue, access
+
+
 def _lognormal(
     rng: np.random.Generator, median: float, sd: float, shape: tuple[int, ...]
 ) -> Floats:
@@ -81,17 +96,12 @@ def patient_constants(
     anx = cohort.anxiety - ECR_MID
     avd = cohort.avoidance - ECR_MID
     ace = cohort.ace.astype(np.float64)
-    names = [lv.value for lv in LEVELS]
-    support_add = np.array([getattr(p, f"support_{name}") for name in names])[level]
-    cue_mult = np.array([getattr(p, f"cue_{name}") for name in names])[level]
-    access = np.where(np.asarray(level) == names.index("residential"), p.access_residential, 0.0)
-    support = np.clip(cohort.support + support_add, 0.0, 1.0)
+    support_table, cue_table, access_table = level_tables(p)
+    support = np.clip(cohort.support + support_table[level], 0.0, 1.0)
     usual_stress = p.stress_base + p.stress_per_ace * ace + p.stress_per_anxiety * anx
-    usual_lonely = (
-        p.loneliness_base
-        + p.loneliness_per_avoidance * avd
-        + p.loneliness_per_support * (support - 0.5)
-    )
+    lonely_fixed = p.loneliness_base + p.loneliness_per_avoidance * avd
+    usual_lonely = lonely_fixed + p.loneliness_per_support * (support - 0.5)
+    use_fixed = p.use_intercept + p.use_per_severity * (cohort.severity - 0.5)
     h = p.effect_heterogeneity_sd
     lonely_sign = np.where(rng.random(n) < p.loneliness_negative_share, -1.0, 1.0)
     effect_stress = _lognormal(rng, p.effect_stress, h, (n,))
@@ -115,14 +125,17 @@ def patient_constants(
         reactivity=np.maximum(
             0.3, 1.0 + p.reactivity_per_anxiety * anx + p.reactivity_per_ace * ace
         ),
+        loneliness_fixed=lonely_fixed,
+        support=cohort.support,
+        use_fixed=use_fixed,
         usual_stress=usual_stress,
         usual_loneliness=usual_lonely,
         usual_sleep=usual_sleep,
         usual_depression=p.depression_base
         + p.depression_per_ace * ace
         + p.depression_per_anxiety * anx,
-        cue_chance=np.clip(p.cue_rate * cue_mult, 0.0, 1.0),
-        use_base=p.use_intercept + p.use_per_severity * (cohort.severity - 0.5) + access,
+        cue_chance=cue_table[level],
+        use_base=use_fixed + access_table[level],
         craving_between=p.craving_between_stress * (usual_stress - 5.0)
         + p.craving_between_loneliness * (usual_lonely - 5.0),
         effect_stress=effect_stress,

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from attune.sim.cycle import rates as rz
-from attune.sim.cycle.constants import REPERTOIRE, Constants
+from attune.sim.cycle.constants import REPERTOIRE, Constants, level_tables
 from attune.sim.cycle.engine_numpy import gad7_level, substance_level
 from attune.sim.cycle.parameters import Parameters
 from attune.sim.cycle.rates import Rates
@@ -30,14 +30,14 @@ def _clip(x: float, low: float, high: float) -> float:
 def run_block(
     p: Parameters,
     c: Constants,
-    offered: tuple[NDArray[np.bool_], NDArray[np.float32], NDArray[np.bool_]],
+    offered: tuple[NDArray[np.bool_], NDArray[np.float32], NDArray[np.bool_], NDArray[np.int8]],
     rng: np.random.Generator,
     rec: Recorder,
     first: int,
     advance: Callable[[int], None] | None = None,
 ) -> None:
     """Step patients ``first .. first + n`` one by one (same contract as the numpy engine)."""
-    therapy, dose, integration = offered
+    therapy, dose, integration, level = offered
     days, n = therapy.shape
     z_all = np.empty((days, rz.NZ, n))
     u_all = np.empty((days, rz.NU, n))
@@ -52,7 +52,12 @@ def run_block(
             c,
             i,
             first,
-            (therapy[:, i].tolist(), dose[:, i].tolist(), integration[:, i].tolist()),
+            (
+                therapy[:, i].tolist(),
+                dose[:, i].tolist(),
+                integration[:, i].tolist(),
+                level[:, i].tolist(),
+            ),
             z_all[:, :, i].tolist(),
             u_all[:, :, i].tolist(),
             rec,
@@ -67,18 +72,20 @@ def _patient(
     c: Constants,
     i: int,
     first: int,
-    offered: tuple[list[bool], list[float], list[bool]],
+    offered: tuple[list[bool], list[float], list[bool], list[int]],
     zs: list[list[float]],
     us: list[list[float]],
     rec: Recorder,
 ) -> None:
-    therapy_days, dose_days, integration_days = offered
+    therapy_days, dose_days, integration_days, level_days = offered
+    tables = level_tables(p)
+    support_table, cue_table, access_table = (table.tolist() for table in tables)
     days = len(zs)
     reactivity = float(c.reactivity[i])
     usual_stress = float(c.usual_stress[i])
-    usual_lonely = float(c.usual_loneliness[i])
+    lonely_fixed = float(c.loneliness_fixed[i])
+    support_own = float(c.support[i])
     usual_sleep = float(c.usual_sleep[i])
-    cue_chance = float(c.cue_chance[i])
     eff_s, eff_l = float(c.effect_stress[i]), float(c.effect_loneliness[i])
     eff_na, eff_sleep = float(c.effect_negative_affect[i]), float(c.effect_sleep_deficit[i])
     eff_cue = float(c.effect_cue[i])
@@ -97,7 +104,7 @@ def _patient(
     ket_craving = (1.0 - r.craving) * p.ketamine_craving * k_resp
     ket_dep = p.antidepressant * k_resp
     usual_d_fixed = (1.0 - r.depression) * float(c.usual_depression[i])
-    use_level = float(c.use_base[i]) - 5.0 * p.use_per_craving
+    use_level = float(c.use_fixed[i]) - 5.0 * p.use_per_craving
     k_tol = (1.0 - r.craving) * p.craving_per_tolerance
     k_habit = (1.0 - r.craving) * p.craving_per_habit
     k_coping = (1.0 - r.craving) * p.craving_per_coping
@@ -139,7 +146,8 @@ def _patient(
         u = us[t]
         conflict = u[rz.U_CONFLICT] < p.conflict_rate
         work = u[rz.U_WORK] < p.work_rate
-        cue = u[rz.U_CUE] < cue_chance
+        lvl = level_days[t]
+        cue = u[rz.U_CUE] < cue_table[lvl]
         craving = _clip(
             r.craving * craving
             + craving_level
@@ -174,6 +182,8 @@ def _patient(
         )
         stress = _clip(usual_stress - p.stress_coping_relief * coping + e_s, 0.0, 10.0)
         e_l = r.loneliness * e_l + p.loneliness_noise_sd * z[rz.Z_LONELY]
+        support = _clip(support_own + support_table[lvl], 0.0, 1.0)
+        usual_lonely = lonely_fixed + p.loneliness_per_support * (support - 0.5)
         lonely = _clip(usual_lonely + e_l, 0.0, 10.0)
         given = dose_days[t] * (u[rz.U_DOSE] < p.dose_attend_rate)
         antidep = min(1.0, r.antidepressant * antidep + given * (1.0 - r.antidepressant * antidep))
@@ -207,6 +217,7 @@ def _patient(
         )
         logit = (
             use_level
+            + access_table[lvl]
             + p.use_per_craving * craving
             + p.use_per_habit * habit
             + p.use_per_coping * coping

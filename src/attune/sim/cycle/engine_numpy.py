@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from attune.sim.cycle import rates as rz
-from attune.sim.cycle.constants import REPERTOIRE, Constants
+from attune.sim.cycle.constants import REPERTOIRE, Constants, level_tables
 from attune.sim.cycle.parameters import Parameters
 from attune.sim.cycle.rates import Rates
 from attune.sim.cycle.record import Recorder
@@ -25,7 +25,7 @@ Bools = NDArray[np.bool_]
 def run_block(
     p: Parameters,
     c: Constants,
-    offered: tuple[Bools, NDArray[np.float32], Bools],
+    offered: tuple[Bools, NDArray[np.float32], Bools, NDArray[np.int8]],
     rng: np.random.Generator,
     rec: Recorder,
     first: int,
@@ -33,9 +33,11 @@ def run_block(
 ) -> None:
     """Step patients ``first .. first + n`` through every day, writing into ``rec``.
 
-    ``offered`` is the block's (therapy, dose strength, integration), each ``[days, n]``.
+    ``offered`` is the block's (therapy, dose strength, integration, level code), each
+    ``[days, n]``.
     """
-    therapy, dose, integration = offered
+    therapy, dose, integration, level = offered
+    support_table, cue_table, access_table = level_tables(p)
     days, n = therapy.shape
     r = Rates.of(p)
     cols = slice(first, first + n)
@@ -50,7 +52,7 @@ def run_block(
     ket_craving = (1.0 - r.craving) * p.ketamine_craving * c.ketamine_response
     ket_dep = p.antidepressant * c.ketamine_response
     usual_d_fixed = (1.0 - r.depression) * c.usual_depression
-    use_level = c.use_base - 5.0 * p.use_per_craving
+    use_level = c.use_fixed - 5.0 * p.use_per_craving
     eff_s, eff_l, eff_na = c.effect_stress, c.effect_loneliness, c.effect_negative_affect
     eff_sleep, eff_cue = c.effect_sleep_deficit, c.effect_cue
     k_tol = (1.0 - r.craving) * p.craving_per_tolerance
@@ -93,7 +95,8 @@ def run_block(
         u = rng.random((rz.NU, n))
         conflict = u[rz.U_CONFLICT] < p.conflict_rate
         work = u[rz.U_WORK] < p.work_rate
-        cue = u[rz.U_CUE] < c.cue_chance
+        lvl = level[t]
+        cue = u[rz.U_CUE] < cue_table[lvl]
         # Yesterday's deviations drive today's craving; sleep is last night's.
         craving = np.clip(
             r.craving * craving
@@ -129,7 +132,9 @@ def run_block(
         )
         stress = np.clip(c.usual_stress - p.stress_coping_relief * coping + e_s, 0.0, 10.0)
         e_l = r.loneliness * e_l + p.loneliness_noise_sd * z[rz.Z_LONELY]
-        lonely = np.clip(c.usual_loneliness + e_l, 0.0, 10.0)
+        support = np.clip(c.support + support_table[lvl], 0.0, 1.0)
+        usual_lonely = c.loneliness_fixed + p.loneliness_per_support * (support - 0.5)
+        lonely = np.clip(usual_lonely + e_l, 0.0, 10.0)
         given = dose[t] * (u[rz.U_DOSE] < p.dose_attend_rate)
         antidep = np.minimum(
             1.0, r.antidepressant * antidep + given * (1.0 - r.antidepressant * antidep)
@@ -164,6 +169,7 @@ def run_block(
         )
         logit = (
             use_level
+            + access_table[lvl]
             + p.use_per_craving * craving
             + p.use_per_habit * habit
             + p.use_per_coping * coping

@@ -167,7 +167,7 @@ def _patients_table(result: SimResult) -> pa.Table:
         {
             "patient": np.arange(c.n, dtype=np.int32),
             "arm": pa.array([s.arms[int(i)].name for i in s.arm], pa.string()),
-            "level": pa.array([LEVELS[int(i)].value for i in s.level], pa.string()),
+            "level": pa.array([LEVELS[int(i)].value for i in s.start_level], pa.string()),
             "addiction": pa.array([ADDICTIONS[int(i)].value for i in c.addiction], pa.string()),
             "anxiety": c.anxiety,
             "avoidance": c.avoidance,

@@ -157,6 +157,9 @@ class Parameters:
     cue_outpatient: float
     cue_intensive_outpatient: float
     cue_residential: float
+    access_self_management: float
+    access_outpatient: float
+    access_intensive_outpatient: float
     access_residential: float
     attend_rate: float
     attend_per_engagement: float

@@ -101,11 +101,13 @@ def simulate(
     def block(b: int) -> Constants:
         rows = slice(b * BLOCK, min((b + 1) * BLOCK, n))
         rng = np.random.default_rng([seed, b])
-        constants = patient_constants(cohort.subset(rows), schedule.level[rows], params, rng)
+        start_level = schedule.start_level[rows]
+        constants = patient_constants(cohort.subset(rows), start_level, params, rng)
         offered = (
             np.ascontiguousarray(schedule.therapy[rows].T),
             np.ascontiguousarray(schedule.dose[rows].T),
             np.ascontiguousarray(schedule.integration[rows].T),
+            schedule.daily_levels(rows),
         )
         step(params, constants, offered, rng, rec, b * BLOCK, progress)
         return constants
@@ -121,7 +123,9 @@ def simulate(
     if parts:
         constants = _merge(parts)
     else:
-        constants = patient_constants(cohort, schedule.level, params, np.random.default_rng(seed))
+        constants = patient_constants(
+            cohort, schedule.start_level, params, np.random.default_rng(seed)
+        )
     _amounts(params, constants, rec, seed)
     used = rec.events["used"]
     truth = build_truth(params, constants, rec.moments, days, np.asarray(used, dtype=np.bool_))

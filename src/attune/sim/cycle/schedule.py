@@ -2,7 +2,8 @@
 
 A :class:`Schedule` holds ``[patients, days]`` arrays: therapy sessions, ketamine doses
 (their strength: 1 a full dose, 0 none; a placebo arm simply has no doses) and
-integration sessions, plus each patient's level of care. Build one from
+integration sessions, plus the level of care: one per patient, or one per patient and
+day when care steps up or down (``Arm.level_changes``). Build one from
 :class:`Arm` descriptions with :meth:`Schedule.from_arms`, or fill the arrays yourself
 for anything an arm cannot say (e.g. a maintenance schedule that stops on a given day).
 Attendance is drawn by the model: a schedule says what is *offered*.
@@ -35,7 +36,9 @@ class Arm:
     with a therapy session, from ``start_day`` for ``therapy_weeks`` weeks.
     ``dose_days`` are days (from day 0) with a ketamine dose of ``dose_strength``;
     ``integration_after`` puts an integration session that many days after each dose
-    (None: no integration sessions).
+    (None: no integration sessions). ``level_changes`` are ``(day, level)`` pairs: from
+    that day on the arm is at that level (e.g. residential for a month, then
+    outpatient; or self-management before a trial's day 0).
     """
 
     name: str
@@ -46,6 +49,7 @@ class Arm:
     dose_days: tuple[int, ...] = ()
     dose_strength: float = 1.0
     integration_after: int | None = None
+    level_changes: tuple[tuple[int, Level], ...] = ()
 
     def __post_init__(self) -> None:
         if any(not 0 <= d <= 6 for d in self.therapy_weekdays):
@@ -60,6 +64,15 @@ class Arm:
             raise ValidationError("dose_strength is from 0 to 2", field="dose_strength")
         if self.integration_after is not None and self.integration_after < 0:
             raise ValidationError("integration_after is 0 or more", field="integration_after")
+        if any(day < 0 for day, _ in self.level_changes):
+            raise ValidationError("level_changes days are 0 or more", field="level_changes")
+
+    def levels(self, days: int) -> Int8s:
+        """The arm's level code on each day."""
+        out = np.full(days, LEVELS.index(self.level), dtype=np.int8)
+        for day, level in sorted(self.level_changes, key=lambda change: change[0]):
+            out[day:] = LEVELS.index(level)
+        return out
 
 
 #: No treatment at all: self-management, no sessions, no doses.
@@ -68,8 +81,9 @@ NO_TREATMENT = Arm(name="no_treatment", level=Level.SELF_MANAGEMENT)
 
 @dataclass(frozen=True)
 class Schedule:
-    """Offered care, ``[patients, days]``; ``level`` is each patient's level-of-care code
-    (an index into :data:`LEVELS`); ``arm`` each patient's arm index into ``arms``."""
+    """Offered care, ``[patients, days]``; ``level`` holds level-of-care codes (indexes
+    into :data:`LEVELS`), ``[patients]`` or ``[patients, days]``; ``arm`` each patient's
+    arm index into ``arms``."""
 
     therapy: Bools
     dose: Floats32
@@ -91,12 +105,27 @@ class Schedule:
                     f"schedule.{name}: expected shape {shape}, got {getattr(self, name).shape}",
                     field=name,
                 )
-        if self.level.shape != shape[:1] or self.arm.shape != shape[:1]:
+        if self.level.shape not in (shape[:1], shape) or self.arm.shape != shape[:1]:
             raise ValidationError(
-                "schedule.level and arm need one value per patient", field="level"
+                "schedule.level needs one value per patient (or per patient and day); "
+                "schedule.arm one per patient",
+                field="level",
             )
         if self.level.size and (self.level.min() < 0 or self.level.max() >= len(LEVELS)):
             raise ValidationError("schedule.level: unknown level code", field="level")
+
+    @property
+    def start_level(self) -> Int8s:
+        """Each patient's level on day 0."""
+        return self.level if self.level.ndim == 1 else self.level[:, 0]
+
+    def daily_levels(self, rows: slice) -> Int8s:
+        """Level codes ``[days, patients in rows]`` (contiguous, for the engines)."""
+        days = self.shape[1]
+        part = self.level[rows]
+        if part.ndim == 1:
+            return np.ascontiguousarray(np.broadcast_to(part[None, :], (days, part.shape[0])))
+        return np.ascontiguousarray(part.T)
 
     @classmethod
     def from_arms(
@@ -117,12 +146,17 @@ class Schedule:
         therapy = np.stack([r[0] for r in rows])[index] if n else np.zeros((0, days), np.bool_)
         dose = np.stack([r[1] for r in rows])[index] if n else np.zeros((0, days), np.float32)
         integ = np.stack([r[2] for r in rows])[index] if n else np.zeros((0, days), np.bool_)
-        levels = np.array([LEVELS.index(a.level) for a in arms], dtype=np.int8)
+        if any(a.level_changes for a in arms):
+            by_day = np.stack([a.levels(days) for a in arms])
+            level = by_day[index] if n else np.zeros((0, days), np.int8)
+        else:
+            starts = np.array([LEVELS.index(a.level) for a in arms], dtype=np.int8)
+            level = starts[index] if n else np.zeros(0, np.int8)
         return cls(
             therapy=therapy,
             dose=dose,
             integration=integ,
-            level=levels[index] if n else np.zeros(0, np.int8),
+            level=level,
             arm=index,
             arms=tuple(arms),
         )

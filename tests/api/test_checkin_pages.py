@@ -65,7 +65,7 @@ def test_the_form_asks_four_numbers_use_and_safety_and_says_when_it_closes(
     assert " checked" not in html
     # The crisis resources are on the page (shown by CSS once a safety answer is chosen).
     assert "Crisis line: call or text 988" in html and "Your clinic: 555-0100" in html
-    assert "Missed yesterday? Fill it in" in html
+    assert "Missed yesterday? You can fill it in" in html
     assert 'href="/portal/checkin?day=2026-01-04"' in html
 
 
@@ -184,7 +184,7 @@ def test_a_missed_day_is_filled_in_once_then_kept_as_saved(
     assert saved.headers["location"] == "/portal/checkin/saved?day=2026-01-04"
     thanks = client.get(saved.headers["location"]).text
     assert "This day is kept as you saved it." in thanks
-    assert "Change today" not in thanks
+    assert "Change today" not in thanks and "Now check in for today" in thanks
     # Opening it again shows what was saved; sending it again is refused, calmly.
     reopened = client.get("/portal/checkin?day=2026-01-04")
     assert reopened.status_code == 303

@@ -226,6 +226,7 @@ def saved_page(
         {
             "checkin": checkin,
             "is_today": is_today,
+            "today_done": today_view.existing is not None,
             "weekday": _weekday(asked),
             "crisis": checkin.safety is not Safety.NONE,
             "might_act": checkin.safety is Safety.MIGHT_ACT,

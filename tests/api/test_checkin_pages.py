@@ -65,8 +65,8 @@ def test_the_form_asks_four_numbers_use_and_safety_and_says_when_it_closes(
     assert " checked" not in html
     # The crisis resources are on the page (shown by CSS once a safety answer is chosen).
     assert "Crisis line: call or text 988" in html and "Your clinic: 555-0100" in html
-    assert "Missed yesterday? You can fill it in" in html
-    assert 'href="/portal/checkin?day=2026-01-04"' in html
+    # A first check-in ever: no "missed yesterday" (there is nothing to keep up yet).
+    assert "Missed yesterday?" not in html
 
 
 def test_a_check_in_is_saved_then_thanked_with_the_streak_in_warm_words(
@@ -176,6 +176,9 @@ def test_a_missed_day_is_filled_in_once_then_kept_as_saved(
     client: TestClient, setup: ClinicSetup, uow: UnitOfWork, clock: FixedClock
 ) -> None:
     browser_login(client, setup.email("patient0"))
+    assert _post(client, {**ANSWERS, "day": "2026-01-03"}).status_code == 303
+    offered = client.get("/portal/checkin").text
+    assert 'href="/portal/checkin?day=2026-01-04">Missed yesterday? You can fill it in' in offered
     form = client.get("/portal/checkin?day=2026-01-04")
     assert form.status_code == 200
     assert "How was Sunday?" in form.text and "How was your mood that day?" in form.text

@@ -121,7 +121,8 @@ def _form_page(
         state = forms.saved_state(existing.checkin) if existing is not None else forms.FormState()
     own = today_view.addictions
     yesterday = today - timedelta(days=1)
-    missed = is_today and today_view.yesterday_missed
+    # Offered once there is a history to keep up (never on someone's very first day).
+    missed = is_today and today_view.yesterday_missed and today_view.last_checkin_day is not None
     return render(
         request,
         "portal/checkin.html",

@@ -208,6 +208,10 @@ def test_a_day_still_to_come_or_unreadable_is_refused_by_its_field(
     page = client.get("/portal/checkin?day=someday")
     assert page.status_code == 422 and "Give the day as a date" in page.text
     assert client.get("/portal/checkin/saved?day=2026-01-03").status_code == 404
+    for day in ("someday", "2026-01-06", "2025-12-01"):
+        posted = _post(client, {**ANSWERS, "day": day})
+        assert posted.status_code == 422, day
+        assert "Traceback" not in posted.text and "<h1" in posted.text
 
 
 def test_the_reminder_is_off_until_chosen_then_saved_with_a_time_zone(

@@ -39,6 +39,7 @@ from attune.services.ports import UnitOfWork
 from attune.web.deps import ActorDep, ClockDep, FormDep, UowDep
 from attune.web.errors import rerender_form_on_error
 from attune.web.pages import checkin_form as forms
+from attune.web.pages.care_common import guarded
 from attune.web.pages.kap_portal import errors_of, patient_or_redirect
 from attune.web.templating import render
 
@@ -177,7 +178,8 @@ def save_checkin(
             request, uow, actor, clock, day_text, state, errors_of(error), status_code=status
         )
 
-    rerender_form_on_error(request, again)
+    # guarded: a form whose day cannot be read is answered with the error page itself.
+    rerender_form_on_error(request, guarded(request, again))
     today = checkins.checkin_today(uow, actor, _own(actor), clock).day
     day = _day_asked(day_text, today)
     checkin = forms.read_checkin(state, day, today)

@@ -324,7 +324,8 @@ def test_the_patients_own_addictions_are_offered_first() -> None:
 
 
 class _Audit(HTMLParser):
-    """One h1, and every visible control labelled (wrapped by a label or named by one)."""
+    """One h1, every visible control labelled (wrapped by a label or named by one), and
+    every id used once."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -332,9 +333,12 @@ class _Audit(HTMLParser):
         self.label_for: set[str] = set()
         self.depth = 0
         self.controls: list[tuple[str | None, bool]] = []
+        self.ids: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(str(a["id"]))
         if tag == "h1":
             self.h1 += 1
         elif tag == "label":
@@ -352,11 +356,14 @@ class _Audit(HTMLParser):
         return [i for i, wrapped in self.controls if not wrapped and i not in self.label_for]
 
 
-def test_every_check_in_page_has_one_h1_and_labelled_controls(
+def test_every_check_in_page_has_one_h1_labelled_controls_and_unique_ids(
     client: TestClient, setup: ClinicSetup
 ) -> None:
     browser_login(client, setup.email("patient0"))
     saved = _post(client, {**ANSWERS, "safety": "thoughts"})
+    errors = _post(client, {"mood": "1", "used": "yes"})
+    assert errors.status_code == 422
+    pages = [errors.text]
     for path in (
         "/portal/checkin",
         "/portal/checkin?day=2026-01-04",
@@ -365,7 +372,10 @@ def test_every_check_in_page_has_one_h1_and_labelled_controls(
         "/portal/patterns",
         "/portal",
     ):
+        pages.append(client.get(path).text)
+    for index, html in enumerate(pages):
         audit = _Audit()
-        audit.feed(client.get(path).text)
-        assert audit.h1 == 1, path
-        assert audit.unlabelled() == [], (path, audit.unlabelled())
+        audit.feed(html)
+        assert audit.h1 == 1, index
+        assert audit.unlabelled() == [], (index, audit.unlabelled())
+        assert len(audit.ids) == len(set(audit.ids)), (index, sorted(audit.ids))

@@ -127,6 +127,9 @@ def test_missing_answers_are_named_by_their_question_and_nothing_is_saved(
     for field in ("stress", "loneliness", "craving", "uses", "safety"):
         assert f'id="f-{field}-error"' in html, field
     assert "Please answer this one too. Whatever your answer, it is all right." in html
+    # The list at the top names each question; the message by the question is plain.
+    assert ">Stress: Please choose a number from 0 to 10.</a>" in html
+    assert 'id="f-stress-error">Please choose a number from 0 to 10.</p>' in html
     assert "Tick what you used" in html
     # What was chosen is kept.
     assert _checked(page.text, "mood", "6") and _checked(page.text, "used", "yes")

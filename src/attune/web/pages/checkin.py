@@ -135,7 +135,7 @@ def _form_page(
             "closes": _hours_left(today_view.editable_until, clock.now()) if is_today else "",
             "state": state,
             "errors": forms.errors_by_field(errors),
-            "error_list": [(forms.form_field(n or "form"), m) for n, m in errors],
+            "error_list": forms.error_summary(errors),
             "ratings": forms.RATING_QUESTIONS,
             "addictions": forms.addiction_choices(own),
             "use_hint": _use_hint(own),

@@ -302,6 +302,35 @@ def read_checkin(state: FormState, day: date, today: date) -> CheckIn:
     return checkin
 
 
+#: What each question is called in the list of problems at the top of the form.
+FIELD_NAMES = {
+    "day": "The day",
+    "mood": "Mood",
+    "stress": "Stress",
+    "loneliness": "Feeling alone or cut off",
+    "craving": "Cravings or urges",
+    "used": "Did you use",
+    "uses": "What you used",
+    "triggers": "What was hard",
+    "trigger_note": "In your own words",
+    "coping": "What helped",
+    "sleep_hours": "Hours of sleep",
+    "sleep_quality": "How well you slept",
+    "safety": "The question about thoughts of ending your life or hurting yourself",
+    "note": "Your note",
+}
+
+
+def error_summary(errors: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The problems for the list at the top: (form field, "Question: message")."""
+    found: list[tuple[str, str]] = []
+    for name, message in errors:
+        key = form_field(name or "form")
+        question = FIELD_NAMES.get(key)
+        found.append((key, f"{question}: {message}" if question else message))
+    return found
+
+
 def errors_by_field(errors: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Every message by the form field it belongs to (several joined with a space)."""
     found: dict[str, str] = {}

@@ -37,6 +37,7 @@ from attune.services import (
     users,
 )
 from attune.services.actors import Actor, Role
+from attune.services.checkins import CHECKIN_SOURCE
 from attune.services.clock import FixedClock
 from attune.services.ports import UnitOfWork
 from attune.services.ports_monitoring import AlertKind, AlertStatus
@@ -264,7 +265,11 @@ class Replay:
             responses.acknowledge_flag(self.uow, clinician, flag.id, self.clock, note=event.note)
         # The follow-up is done, so the safety alerts the answers raised are closed too.
         for alert in alerts.patient_alerts(self.uow, clinician, record.patient.id, self.clock):
-            if alert.kind is AlertKind.SAFETY and alert.status is not AlertStatus.RESOLVED:
+            if (
+                alert.kind is AlertKind.SAFETY
+                and alert.source != CHECKIN_SOURCE  # the check-in replay handles those
+                and alert.status is not AlertStatus.RESOLVED
+            ):
                 alerts.resolve_alert(self.uow, clinician, alert.id, event.note, self.clock)
 
     # --- the care path --------------------------------------------------------------------

@@ -316,7 +316,7 @@ FIELD_NAMES = {
     "coping": "What helped",
     "sleep_hours": "Hours of sleep",
     "sleep_quality": "How well you slept",
-    "safety": "The question about thoughts of ending your life or hurting yourself",
+    "safety": "The question about your safety",
     "note": "Your note",
 }
 

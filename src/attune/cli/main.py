@@ -25,6 +25,7 @@ from attune.cli import (
     jobs,
     serve,
     simulate,
+    simulate_load,
     simulate_reports,
     user,
 )
@@ -116,4 +117,5 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(jobs.app, name="jobs")
 simulate.app.command("calibrate")(simulate_reports.calibrate_command)
 simulate.app.command("prove")(simulate_reports.prove_command)
+simulate.app.command("load")(simulate_load.load_command)
 app.add_typer(simulate.app, name="simulate")

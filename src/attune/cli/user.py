@@ -68,7 +68,7 @@ def resolve_clinic(uow: UnitOfWork, clinic: str | None) -> tuple[ClinicInfo, boo
     )
 
 
-def _read_password(from_stdin: bool) -> str:
+def read_password(from_stdin: bool) -> str:
     if from_stdin:
         line = typer.get_text_stream("stdin").readline()
         given = line.removesuffix("\n").removesuffix("\r")
@@ -107,7 +107,7 @@ def create_command(
 
     settings = get_state(ctx).settings()
     check_database_ready(settings)
-    password = _read_password(password_stdin)
+    password = read_password(password_stdin)
     check_password_rules(password)
     database = open_database(settings)
     try:

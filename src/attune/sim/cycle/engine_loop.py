@@ -39,12 +39,11 @@ def run_block(
     """Step patients ``first .. first + n`` one by one (same contract as the numpy engine)."""
     therapy, dose, integration, level = offered
     days, n = therapy.shape
+    r = Rates.of(p)
     z_all = np.empty((days, rz.NZ, n))
     u_all = np.empty((days, rz.NU, n))
     for t in range(days):
-        z_all[t] = rng.standard_normal((rz.NZ, n))
-        u_all[t] = rng.random((rz.NU, n))
-    r = Rates.of(p)
+        rz.draw_day(rng, z_all[t], u_all[t])
     for i in range(n):
         _patient(
             p,

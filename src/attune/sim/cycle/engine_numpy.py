@@ -90,9 +90,10 @@ def run_block(
     sums = np.zeros((4, n))
     squares = np.zeros((4, n))
     tired, alone = p.tired_threshold, p.alone_threshold
+    z = np.empty((rz.NZ, n))
+    u = np.empty((rz.NU, n))
     for t in range(days):
-        z = rng.standard_normal((rz.NZ, n))
-        u = rng.random((rz.NU, n))
+        rz.draw_day(rng, z, u)
         conflict = u[rz.U_CONFLICT] < p.conflict_rate
         work = u[rz.U_WORK] < p.work_rate
         lvl = level[t]

@@ -1,19 +1,23 @@
-"""Scalar quantities both engines derive from the parameters (carry-overs per day).
+"""Scalar quantities both engines derive from the parameters, and the daily draws.
 
-``NZ`` normal and ``NU`` uniform draws are taken for every patient every day, in the
-order named by ``Z_*`` and ``U_*``; both engines read the same draws, so a numpy run and
-a loop run with the same seed give the same patients.
+Every day each patient gets ``NZ`` standard normals and ``NU`` uniforms, in the order
+named by ``Z_*`` and ``U_*``, from :func:`draw_day`; both engines read the same draws,
+so a numpy run and a loop run with the same seed give the same patients.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from attune.sim.cycle.parameters import Parameters, carry_over
 
 Z_STRESS, Z_LONELY, Z_NA, Z_SLEEP, Z_DEPRESSION, Z_CRAVING = range(6)
 Z_MOOD_OBS, Z_STRESS_OBS, Z_LONELY_OBS, Z_CRAVING_OBS, Z_SLEEP_OBS = range(6, 11)
-NZ = 11
+#: Rows of normals drawn a day: Box–Muller makes them in pairs, so one more than used.
+NZ = 12
 U_CONFLICT, U_WORK, U_CUE, U_USE = range(4)
 U_COPING = 4  # one per strategy in the repertoire: 4, 5, 6
 U_CHECKIN, U_SAFETY, U_REPORT, U_TAGS, U_ATTEND, U_DOSE, U_QUESTIONNAIRE = range(7, 14)
@@ -70,3 +74,35 @@ class Rates:
             substance_every=max(1, round(p.substance_every)),
             ecrr_every=max(1, round(p.ecrr_every)),
         )
+
+
+_TWO_PI = np.float32(2.0 * np.pi)
+_STEP24 = np.float32(2.0**-24)
+
+
+def draw_day(rng: np.random.Generator, z: NDArray[np.float64], u: NDArray[np.float64]) -> None:
+    """One day's draws for a block: normals into ``z`` (``[NZ, n]``) and uniforms into
+    ``u`` (``[NU, n]``).
+
+    One call to the bit generator gives 64 random bits per pair of draws. Each uniform
+    is 32 of them (a multiple of 2⁻³², in [0, 1)). The normals come by Box–Muller in
+    float32 from 24-bit uniforms (about three times faster here than numpy's ziggurat;
+    at most 5.8 SD from 0, where a normal goes beyond once in 10⁸ draws). Every row is
+    drawn every day, whatever the schedule, so two schedules run with one seed meet the
+    same draws (common random numbers).
+    """
+    n = z.shape[1]
+    half = NZ // 2
+    bits = rng.bit_generator.random_raw((half + NU // 2) * n).view(np.uint32).reshape(-1, n)
+    grid = (bits[:NZ] >> np.uint32(8)).astype(np.float32)
+    grid *= _STEP24
+    radius, angle = grid[:half], grid[half:]
+    radius += _STEP24  # (0, 1]: the logarithm is finite
+    np.log(radius, out=radius)
+    radius *= np.float32(-2.0)
+    np.sqrt(radius, out=radius)
+    angle *= _TWO_PI
+    np.multiply(radius, np.cos(angle), out=z[:half])
+    np.sin(angle, out=angle)
+    np.multiply(radius, angle, out=z[half:])
+    np.multiply(bits[NZ:], 2.0**-32, out=u)

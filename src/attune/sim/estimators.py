@@ -240,7 +240,10 @@ def proportion_interval(successes: int, total: int) -> Estimate:
     half = (Z95 / (1 + z2 / total)) * math.sqrt(
         share * (1 - share) / total + z2 / (4 * total * total)
     )
-    return Estimate(value=share, low=max(0.0, centre - half), high=min(1.0, centre + half), n=total)
+    # At 0 or all successes the bound is exactly 0 or 1 (rounding could leave 1e-17).
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == total else min(1.0, centre + half)
+    return Estimate(value=share, low=low, high=high, n=total)
 
 
 def mean_difference(first: ArrayLike, second: ArrayLike) -> Estimate:

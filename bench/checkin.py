@@ -4,7 +4,10 @@ For each database (SQLite, and PostgreSQL when one answers at ATTUNE_BENCH_POSTG
 default postgresql+psycopg://postgres@127.0.0.1:5432/test) it builds a fresh clinic with
 one login per client, starts ``attune serve`` in its own process, logs every client in
 (bearer tokens), then has each client POST its check-in for today over and over (the
-first creates it, the rest replace it, as a patient editing today's check-in does). It
+first creates it, the rest replace it, as a patient editing today's check-in does), in
+two ways: saturated (each client sends again as soon as it is answered: the throughput)
+and paced (each client sends once a second from a random phase, 50 check-ins a second in
+all, far above a clinic's day: the latency, counted from when each request was due). It
 prints p50/p99 latency and throughput, and the same for a bare endpoint of the same
 framework (bench/bare_app.py: FastAPI + pydantic + uvicorn, no session, no database)
 served the same way and measured in the same run, with the ratio between them.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import socket
@@ -132,37 +136,96 @@ def checkin_body(rng: random.Random) -> dict[str, object]:
     }
 
 
-async def load(name: str, url: str, tokens: list[str | None], per_client: int, seed: int) -> Result:
-    """Each client sends ``per_client`` requests one after another; all clients at once."""
+class Connection:
+    """A minimal HTTP/1.1 keep-alive client over one socket: the bench's own client code
+    should cost as little CPU as possible, since it shares the machine with the server."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: dict[str, object], token: str | None) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        data = json.dumps(body).encode()
+        auth = f"Authorization: Bearer {token}\r\n" if token else ""
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{auth}"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + data)
+        status_line = await self.reader.readline()
+        length = 0
+        while (header := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = header.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        if length:
+            await self.reader.readexactly(length)
+        return int(status_line.split()[1])
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def load(
+    name: str,
+    url: str,
+    tokens: list[str | None],
+    per_client: int,
+    seed: int,
+    interval: float | None = None,
+) -> Result:
+    """Each client (one connection each) sends ``per_client`` requests; all at once.
+
+    ``interval`` None: closed loop, each client sends its next request as soon as the last
+    is answered (saturation: the throughput). Otherwise each client sends one request
+    every ``interval`` seconds from a random phase, and a request's latency counts from
+    when it was due, so a slow server cannot hide its queue by delaying the sends.
+    """
     latencies: list[float] = []
     errors = 0
+    parsed = httpx.URL(url)
+    host, port, path = parsed.host, parsed.port or 80, parsed.raw_path.decode()
 
-    async def client(index: int, token: str | None, http: httpx.AsyncClient) -> None:
+    async def client(index: int, token: str | None) -> None:
         nonlocal errors
         rng = random.Random(seed + index)
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        for _ in range(per_client):
-            body = checkin_body(rng)
-            start = time.perf_counter()
-            response = await http.post(url, json=body, headers=headers)
-            latencies.append((time.perf_counter() - start) * 1000)
-            if response.status_code not in (200, 201):
-                errors += 1
-                if errors == 1:
-                    print(f"  first error on {name}: {response.status_code} {response.text[:300]}")
+        loop = asyncio.get_running_loop()
+        connection = Connection(host, port)
+        try:
+            await connection.post(path, checkin_body(random.Random(-index)), token)  # warm-up
+            warmed.append(index)
+            if len(warmed) == len(tokens):
+                all_warm.set()
+            await ready.wait()
+            first = loop.time() + (rng.uniform(0, interval) if interval else 0.0)
+            for k in range(per_client):
+                body = checkin_body(rng)
+                if interval:
+                    due = first + k * interval
+                    await asyncio.sleep(max(0.0, due - loop.time()))
+                else:
+                    due = loop.time()
+                status = await connection.post(path, body, token)
+                latencies.append((loop.time() - due) * 1000)
+                if status not in (200, 201):
+                    errors += 1
+                    if errors == 1:
+                        print(f"  first error on {name}: HTTP {status}")
+        finally:
+            connection.close()
 
-    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
-    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
-        # One warm-up request per client (connections, caches), not measured.
-        await asyncio.gather(
-            *(
-                http.post(url, json=checkin_body(random.Random(i)), headers=_auth(t))
-                for i, t in enumerate(tokens)
-            )
-        )
-        start = time.perf_counter()
-        await asyncio.gather(*(client(i, t, http) for i, t in enumerate(tokens)))
-        seconds = time.perf_counter() - start
+    ready, all_warm, warmed = asyncio.Event(), asyncio.Event(), []
+    tasks = [asyncio.create_task(client(i, t)) for i, t in enumerate(tokens)]
+    await all_warm.wait()  # every client connected and answered once, not measured
+    start = time.perf_counter()
+    ready.set()
+    await asyncio.gather(*tasks)
+    seconds = time.perf_counter() - start
     return Result(name, len(latencies), errors, seconds, np.array(latencies))
 
 
@@ -181,9 +244,10 @@ def log_in(base: str, emails: list[str]) -> list[str | None]:
 
 
 def run_attune(
-    name: str, db_url: str, data_dir: Path, clients: int, per_client: int, seed: int
-) -> Result:
-    emails = build_clinic(db_url, clients)
+    name: str, db_url: str, data_dir: Path, args: argparse.Namespace
+) -> tuple[Result, Result]:
+    """Saturated (closed loop) and paced runs against one ``attune serve``."""
+    emails = build_clinic(db_url, args.clients)
     port = free_port()
     env = {
         **os.environ,
@@ -193,18 +257,37 @@ def run_attune(
         "ATTUNE_PORT": str(port),
     }
     base = f"http://127.0.0.1:{port}"
+    url = f"{base}/api/v1/checkins"
     cmd = [sys.executable, "-m", "attune.cli", "serve", "--no-jobs"]
     with serving(cmd, env, f"{base}/login"):
         tokens = log_in(base, emails)
-        return asyncio.run(load(name, f"{base}/api/v1/checkins", tokens, per_client, seed))
+        saturated = asyncio.run(load(name, url, tokens, args.requests, args.seed))
+        paced = asyncio.run(
+            load(name, url, tokens, args.paced_requests, args.seed + 1, args.interval)
+        )
+    return saturated, paced
 
 
-def run_bare(clients: int, per_client: int, seed: int) -> Result:
+def run_bare(args: argparse.Namespace) -> tuple[Result, Result]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, str(HERE / "bare_app.py"), str(port)]
+    tokens: list[str | None] = [None] * args.clients
     with serving(cmd, dict(os.environ), f"{base}/docs"):
-        return asyncio.run(load("bare", f"{base}/bare", [None] * clients, per_client, seed))
+        saturated = asyncio.run(
+            load("bare endpoint", f"{base}/bare", tokens, args.requests, args.seed)
+        )
+        paced = asyncio.run(
+            load(
+                "bare endpoint",
+                f"{base}/bare",
+                tokens,
+                args.paced_requests,
+                args.seed + 1,
+                args.interval,
+            )
+        )
+    return saturated, paced
 
 
 @contextmanager
@@ -230,21 +313,22 @@ def postgres_database(server_url: str) -> Iterator[str | None]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def report(result: Result, bare: Result) -> None:
-    ratio = result.throughput / bare.throughput
-    p99 = result.pct(99)
-    print(
+def line(result: Result) -> str:
+    return (
         f"  {result.name:<22} {result.requests:>6} req  {result.errors:>3} errors  "
-        f"{result.throughput:8.0f} req/s  p50 {result.pct(50):6.1f} ms  p99 {p99:6.1f} ms  "
-        f"{ratio:6.1%} of bare  [p99 < 50 ms: {'met' if p99 < 50 else 'NOT met'}; "
-        f"≥ 40 % of bare: {'met' if ratio >= 0.4 else 'NOT met'}]"
+        f"{result.throughput:8.0f} req/s  p50 {result.pct(50):7.1f} ms  "
+        f"p99 {result.pct(99):7.1f} ms"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=40, help="requests per client")
+    parser.add_argument("--requests", type=int, default=40, help="saturated: per client")
+    parser.add_argument("--paced-requests", type=int, default=20, help="paced: per client")
+    parser.add_argument(
+        "--interval", type=float, default=1.0, help="paced: seconds between a client's sends"
+    )
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument(
         "--postgres",
@@ -256,31 +340,39 @@ def main() -> None:
     args = parser.parse_args()
 
     print(
-        f"{args.clients} concurrent clients × {args.requests} check-ins each; {os.cpu_count()} CPUs"
+        f"{args.clients} concurrent clients; {os.cpu_count()} CPUs; load average "
+        f"{os.getloadavg()[0]:.2f} at the start"
     )
-    bare = run_bare(args.clients, args.requests, args.seed)
-    print(
-        f"  {'bare endpoint':<22} {bare.requests:>6} req  {bare.errors:>3} errors  "
-        f"{bare.throughput:8.0f} req/s  p50 {bare.pct(50):6.1f} ms  p99 {bare.pct(99):6.1f} ms"
-    )
+    runs: list[tuple[Result, Result]] = []
+    bare = run_bare(args)
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        result = run_attune(
-            "attune on SQLite", sqlite_url, Path(tmp), args.clients, args.requests, args.seed
-        )
-        report(result, bare)
+        runs.append(run_attune("attune on SQLite", sqlite_url, Path(tmp), args))
     if not args.no_postgres:
         with postgres_database(args.postgres) as pg_url, tempfile.TemporaryDirectory() as tmp:
             if pg_url is not None:
-                result = run_attune(
-                    "attune on PostgreSQL",
-                    pg_url,
-                    Path(tmp),
-                    args.clients,
-                    args.requests,
-                    args.seed,
-                )
-                report(result, bare)
+                runs.append(run_attune("attune on PostgreSQL", pg_url, Path(tmp), args))
+
+    print(
+        f"\nSaturated: each client sends its next check-in as soon as the last is answered "
+        f"({args.requests} each). Throughput target: at least 40 % of the bare endpoint's."
+    )
+    print(line(bare[0]))
+    for saturated, _ in runs:
+        ratio = saturated.throughput / bare[0].throughput
+        verdict = "met" if ratio >= 0.4 else "NOT met"
+        print(f"{line(saturated)}  {ratio:6.1%} of bare [{verdict}]")
+    offered = args.clients / args.interval
+    print(
+        f"\nPaced: each client sends one check-in every {args.interval:g} s from a random "
+        f"phase ({offered:.0f} check-ins/s offered, {args.paced_requests} each); latency "
+        "counts from when a request was due. Latency target: p99 under 50 ms."
+    )
+    print(line(bare[1]))
+    for _, paced in runs:
+        verdict = "met" if paced.pct(99) < 50 else "NOT met"
+        print(f"{line(paced)}  [p99 < 50 ms: {verdict}]")
+    print(f"\nLoad average at the end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, tzinfo
+from threading import RLock
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from attune.db.engine import writer_gate
 from attune.db.repositories import (
     SqlAlerts,
     SqlAssignments,
@@ -80,11 +82,21 @@ class SqlUnitOfWork:
         self._instruments = instruments or builtin_library()
         self._kap_settings = kap_settings or default_kap_settings()
         self._open: _Open | None = None
+        self._gate: RLock | None = None
         self._depth = 0
 
     def __enter__(self) -> Self:
         if self._open is None:
-            self._open = _Open(self._factory())
+            gate = writer_gate(self._factory.kw.get("bind"))
+            if gate is not None:
+                gate.acquire()
+            try:
+                self._open = _Open(self._factory())
+            except BaseException:
+                if gate is not None:
+                    gate.release()
+                raise
+            self._gate = gate
         self._depth += 1
         return self
 
@@ -98,10 +110,15 @@ class SqlUnitOfWork:
         if self._depth == 0 and self._open is not None:
             session = self._open.session
             self._open = None
+            gate, self._gate = self._gate, None
             try:
                 session.rollback()
             finally:
-                session.close()
+                try:
+                    session.close()
+                finally:
+                    if gate is not None:
+                        gate.release()
 
     @property
     def _repos(self) -> _Open:

@@ -19,6 +19,7 @@ a safety alert writes one more (``raise_alert``), as a questionnaire flag does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -116,15 +117,35 @@ def record_checkin(
     clock: Clock = SYSTEM_CLOCK,
 ) -> CheckinSaved:
     """Save the patient's check-in for ``checkin.day`` (see the module docstring)."""
+    return _record(uow, actor, patient_id, lambda _today: checkin, clock, f"day {checkin.day}")
+
+
+def record_todays_checkin(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    for_day: Callable[[date], CheckIn],
+    clock: Clock = SYSTEM_CLOCK,
+) -> CheckinSaved:
+    """Save a check-in for the patient's own today, worked out in the same transaction:
+    ``for_day(today)`` gives the check-in (for a caller that does not know the patient's
+    time zone, such as an API call without a ``day``)."""
+    return _record(uow, actor, patient_id, for_day, clock, "today")
+
+
+def _record(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    for_day: Callable[[date], CheckIn],
+    clock: Clock,
+    detail: str,
+) -> CheckinSaved:
     now = clock.now()
-    with (
-        uow,
-        patient_action(
-            uow, actor, patient_id, Action.RECORD_CHECKIN, clock, detail=f"day {checkin.day}"
-        ),
-    ):
+    with uow, patient_action(uow, actor, patient_id, Action.RECORD_CHECKIN, clock, detail=detail):
         zone = patient_timezone(uow, patient_id)
         today = local_day(now, zone)
+        checkin = for_day(today)
         validate_checkin(checkin, today)
         _refuse_closed_day(checkin, today)
         existing = uow.monitoring.checkin_on(patient_id, checkin.day)

@@ -83,10 +83,31 @@ def get_uow(request: Request) -> UnitOfWork:
     return factory()
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-ClockDep = Annotated[Clock, Depends(get_clock)]
-UowDep = Annotated[UnitOfWork, Depends(get_uow)]
-InstrumentsDep = Annotated[InstrumentLibrary, Depends(get_instruments)]
+# The dependencies below do no I/O, so they are ``async``: FastAPI then calls them on the
+# event loop instead of handing each to the thread pool (a thread hop per dependency per
+# request, measurable under load in bench/checkin.py).
+
+
+async def _settings(request: Request) -> Settings:
+    return get_settings(request)
+
+
+async def _clock(request: Request) -> Clock:
+    return get_clock(request)
+
+
+async def _uow(request: Request) -> UnitOfWork:
+    return get_uow(request)
+
+
+async def _instruments(request: Request) -> InstrumentLibrary:
+    return get_instruments(request)
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+ClockDep = Annotated[Clock, Depends(_clock)]
+UowDep = Annotated[UnitOfWork, Depends(_uow)]
+InstrumentsDep = Annotated[InstrumentLibrary, Depends(_instruments)]
 
 
 def bearer_token(request: Request) -> str | None:

@@ -76,13 +76,13 @@ def save_checkin(
 ) -> CheckinSavedOut:
     """Save the check-in for ``day`` (omitted: the patient's today). Today's may be sent
     again until the patient's midnight (200, replaced); a missed earlier day may be filled
-    in once (201), never changed after (409). Send ``day`` when the app knows it (one
-    read fewer); ``GET /checkins`` gives the streak and when today's check-in closes."""
+    in once (201), never changed after (409). ``GET /checkins`` gives the streak and when
+    today's check-in closes."""
     patient_id = _own(actor)
-    day = body.day
-    if day is None:
-        day = checkins.checkin_today(uow, actor, patient_id, clock).day
-    saved = checkins.record_checkin(uow, actor, patient_id, body.to_domain(day), clock)
+    if body.day is None:
+        saved = checkins.record_todays_checkin(uow, actor, patient_id, body.to_domain, clock)
+    else:
+        saved = checkins.record_checkin(uow, actor, patient_id, body.to_domain(body.day), clock)
     if not saved.created:
         response.status_code = 200
     crisis = (

@@ -92,12 +92,23 @@ def run_block(
     tired, alone = p.tired_threshold, p.alone_threshold
     z = np.empty((rz.NZ, n))
     u = np.empty((rz.NU, n))
+    # Days on which something is offered to someone in the block, or a level changes;
+    # on other days the terms they drive are skipped (a zero term changes no value).
+    dosing = (dose > 0).any(axis=1).tolist()
+    sessions = (therapy.any(axis=1) | integration.any(axis=1)).tolist()
+    level_changed = [True, *(level[1:] != level[:-1]).any(axis=1).tolist()]
+    cue_chance = usual_lonely = use_access = zeros
     for t in range(days):
         rz.draw_day(rng, z, u)
         conflict = u[rz.U_CONFLICT] < p.conflict_rate
         work = u[rz.U_WORK] < p.work_rate
-        lvl = level[t]
-        cue = u[rz.U_CUE] < cue_table[lvl]
+        if level_changed[t]:
+            lvl = level[t]
+            cue_chance = cue_table[lvl]
+            support = np.clip(c.support + support_table[lvl], 0.0, 1.0)
+            usual_lonely = c.loneliness_fixed + p.loneliness_per_support * (support - 0.5)
+            use_access = use_level + access_table[lvl]
+        cue = u[rz.U_CUE] < cue_chance
         # Yesterday's deviations drive today's craving; sleep is last night's.
         craving = np.clip(
             r.craving * craving
@@ -133,14 +144,19 @@ def run_block(
         )
         stress = np.clip(c.usual_stress - p.stress_coping_relief * coping + e_s, 0.0, 10.0)
         e_l = r.loneliness * e_l + p.loneliness_noise_sd * z[rz.Z_LONELY]
-        support = np.clip(c.support + support_table[lvl], 0.0, 1.0)
-        usual_lonely = c.loneliness_fixed + p.loneliness_per_support * (support - 0.5)
         lonely = np.clip(usual_lonely + e_l, 0.0, 10.0)
-        given = dose[t] * (u[rz.U_DOSE] < p.dose_attend_rate)
-        antidep = np.minimum(
-            1.0, r.antidepressant * antidep + given * (1.0 - r.antidepressant * antidep)
-        )
-        plastic = np.minimum(1.0, r.plasticity * plastic + given * (1.0 - r.plasticity * plastic))
+        if dosing[t]:
+            given = dose[t] * (u[rz.U_DOSE] < p.dose_attend_rate)
+            antidep = np.minimum(
+                1.0, r.antidepressant * antidep + given * (1.0 - r.antidepressant * antidep)
+            )
+            plastic = np.minimum(
+                1.0, r.plasticity * plastic + given * (1.0 - r.plasticity * plastic)
+            )
+            ev["dose"][t, cols] = given > 0
+        else:
+            antidep = r.antidepressant * antidep
+            plastic = r.plasticity * plastic
         recent = r.recent_use * recent + (1.0 - r.recent_use) * used_f
         long_use = r.long_use * long_use + (1.0 - r.long_use) * used_f
         depression = np.clip(
@@ -169,8 +185,7 @@ def run_block(
             10.0,
         )
         logit = (
-            use_level
-            + access_table[lvl]
+            use_access
             + p.use_per_craving * craving
             + p.use_per_habit * habit
             + p.use_per_coping * coping
@@ -189,13 +204,18 @@ def run_block(
             | tried[1] * c.strategy_bit[1]
             | tried[2] * c.strategy_bit[2]
         )
-        attend = u[rz.U_ATTEND] < c.attend_chance
-        went_therapy = therapy[t] & attend
-        went_integration = integration[t] & attend
-        learn = (p.coping_therapy_learning * went_therapy) * (1.0 + p.plasticity_gain * plastic) + (
-            p.coping_integration_learning * went_integration
-        ) * plastic
-        coping = (coping + learn * (1.0 - coping)) * r.coping_decay
+        if sessions[t]:
+            attend = u[rz.U_ATTEND] < c.attend_chance
+            went_therapy = therapy[t] & attend
+            went_integration = integration[t] & attend
+            learn = (p.coping_therapy_learning * went_therapy) * (
+                1.0 + p.plasticity_gain * plastic
+            ) + (p.coping_integration_learning * went_integration) * plastic
+            coping = (coping + learn * (1.0 - coping)) * r.coping_decay
+            ev["therapy"][t, cols] = went_therapy
+            ev["integration"][t, cols] = went_integration
+        else:
+            coping = coping * r.coping_decay
         tol = np.where(used, tol + p.tolerance_shift * (1.0 - tol), tol * r.tolerance_recovery)
         habit = np.where(used, habit + p.habit_gain * (1.0 - habit), habit * r.habit_decay)
         u_safety = u[rz.U_SAFETY] * (
@@ -216,9 +236,6 @@ def run_block(
         ev["work"][t, cols] = work
         ev["coping"][t, cols] = cope_bits
         ev["safety"][t, cols] = safety
-        ev["therapy"][t, cols] = went_therapy
-        ev["integration"][t, cols] = went_integration
-        ev["dose"][t, cols] = given > 0
         _observe(p, rec, t, cols, checked, z, (na, stress, lonely, craving, sleep))
         tagged = checked & (u[rz.U_TAGS] < p.tag_report_rate)
         bits = (

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from attune.domain.instruments import Instrument, get_instrument
 from attune.sim.cycle.cohort import ADDICTIONS, ECR_HIGH, ECR_LOW, Cohort
 from attune.sim.cycle.parameters import Parameters
+from attune.sim.cycle.rates import standard_normals
 from attune.sim.cycle.record import Administered
 from attune.sim.cycle.result import Administrations
 
@@ -55,7 +56,7 @@ def answer_codes(
     codes = np.zeros((rows, k), dtype=np.int8)
     for first in range(0, rows, CHUNK):
         part = slice(first, min(first + CHUNK, rows))
-        z = rng.standard_normal((part.stop - part.start, k))
+        z = standard_normals(rng, (part.stop - part.start, k))
         level = share[part] if share.ndim == 2 else share[part, None]
         aimed = level + noise * z  # a share of each item's range
         for (weights, item_codes), columns in groups.items():

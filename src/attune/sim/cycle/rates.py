@@ -80,6 +80,32 @@ _TWO_PI = np.float32(2.0 * np.pi)
 _STEP24 = np.float32(2.0**-24)
 
 
+def _box_muller(bits: NDArray[np.uint32], out: NDArray[np.float64]) -> None:
+    """Standard normals into ``out`` (``[2k, ...]``) from ``bits`` of the same shape:
+    Box–Muller in float32 on the top 24 bits of each."""
+    half = bits.shape[0] // 2
+    grid = (bits >> np.uint32(8)).astype(np.float32)
+    grid *= _STEP24
+    radius, angle = grid[:half], grid[half:]
+    radius += _STEP24  # (0, 1]: the logarithm is finite
+    np.log(radius, out=radius)
+    radius *= np.float32(-2.0)
+    np.sqrt(radius, out=radius)
+    angle *= _TWO_PI
+    np.multiply(radius, np.cos(angle), out=out[:half])
+    np.sin(angle, out=angle)
+    np.multiply(radius, angle, out=out[half:])
+
+
+def standard_normals(rng: np.random.Generator, shape: tuple[int, int]) -> NDArray[np.float64]:
+    """An array of standard normals drawn as :func:`draw_day` draws them."""
+    rows, cols = shape
+    pairs = (rows * cols + 1) // 2
+    out = np.empty(2 * pairs)
+    _box_muller(rng.bit_generator.random_raw(pairs).view(np.uint32), out)
+    return out[: rows * cols].reshape(rows, cols)
+
+
 def draw_day(rng: np.random.Generator, z: NDArray[np.float64], u: NDArray[np.float64]) -> None:
     """One day's draws for a block: normals into ``z`` (``[NZ, n]``) and uniforms into
     ``u`` (``[NU, n]``).
@@ -92,17 +118,6 @@ def draw_day(rng: np.random.Generator, z: NDArray[np.float64], u: NDArray[np.flo
     same draws (common random numbers).
     """
     n = z.shape[1]
-    half = NZ // 2
-    bits = rng.bit_generator.random_raw((half + NU // 2) * n).view(np.uint32).reshape(-1, n)
-    grid = (bits[:NZ] >> np.uint32(8)).astype(np.float32)
-    grid *= _STEP24
-    radius, angle = grid[:half], grid[half:]
-    radius += _STEP24  # (0, 1]: the logarithm is finite
-    np.log(radius, out=radius)
-    radius *= np.float32(-2.0)
-    np.sqrt(radius, out=radius)
-    angle *= _TWO_PI
-    np.multiply(radius, np.cos(angle), out=z[:half])
-    np.sin(angle, out=angle)
-    np.multiply(radius, angle, out=z[half:])
+    bits = rng.bit_generator.random_raw((NZ // 2 + NU // 2) * n).view(np.uint32).reshape(-1, n)
+    _box_muller(bits[:NZ], z)
     np.multiply(bits[NZ:], 2.0**-32, out=u)

@@ -68,7 +68,9 @@ def zeros(shape: tuple[int, ...], dtype: type[np.generic]) -> NDArray[np.generic
     size = int(np.prod(shape)) * np.dtype(dtype).itemsize
     if size < HUGE_FROM or not hasattr(mmap, "MADV_HUGEPAGE"):
         return np.zeros(shape, dtype=dtype)
-    buffer = mmap.mmap(-1, size)
+    # Private (not shared) anonymous memory: the kernel backs it with huge pages when
+    # advised, which it does not do for shared memory.
+    buffer = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     buffer.madvise(mmap.MADV_HUGEPAGE)
     return np.frombuffer(buffer, dtype=dtype).reshape(shape)
 

@@ -94,9 +94,9 @@ def run_block(
     u = np.empty((rz.NU, n))
     # Days on which something is offered to someone in the block, or a level changes;
     # on other days the terms they drive are skipped (a zero term changes no value).
-    dosing = (dose > 0).any(axis=1).tolist()
-    sessions = (therapy.any(axis=1) | integration.any(axis=1)).tolist()
-    level_changed = [True, *(level[1:] != level[:-1]).any(axis=1).tolist()]
+    dosing: list[bool] = np.asarray((dose > 0).any(axis=1)).tolist()
+    sessions: list[bool] = np.asarray(therapy.any(axis=1) | integration.any(axis=1)).tolist()
+    level_changed: list[bool] = [True, *(level[1:] != level[:-1]).any(axis=1).tolist()]
     cue_chance = usual_lonely = use_access = zeros
     for t in range(days):
         rz.draw_day(rng, z, u)

@@ -22,6 +22,7 @@ from attune.sim.cycle.cohort import Cohort
 from attune.sim.cycle.constants import Constants, patient_constants
 from attune.sim.cycle.parameters import Parameters
 from attune.sim.cycle.questionnaires import build_questionnaires
+from attune.sim.cycle.rates import standard_normals
 from attune.sim.cycle.record import Recorder
 from attune.sim.cycle.result import SimResult
 from attune.sim.cycle.schedule import Schedule
@@ -63,7 +64,7 @@ def _amounts(p: Parameters, c: Constants, rec: Recorder, seed: int) -> None:
     for t in range(0, days, step):
         rows = slice(t, min(t + step, days))
         day, patient = np.nonzero(used[rows])
-        z = rng.standard_normal(day.shape[0])
+        z = standard_normals(rng, (day.shape[0], 1))[:, 0]
         amount[rows][day, patient] = c.amount_median[patient] * np.exp(p.amount_sd * z)
 
 

@@ -28,7 +28,8 @@ def lapses(used: NDArray[np.bool_], p: Parameters) -> tuple[NDArray[np.bool_], N
         lapse[t] = used[t] & (run >= need)
         run = np.where(used[t], 0, run + 1)
     counts = np.zeros((days + 1, n), dtype=np.int16)
-    np.cumsum(used, axis=0, dtype=np.int16, out=counts[1:])
+    for t in range(days):  # a running count day by day (cumsum over axis 0 is slow)
+        np.add(counts[t], used[t], out=counts[t + 1])
     window = round(p.relapse_window)
     ends = np.minimum(np.arange(days) + window, days)
     in_window = counts[ends] - counts[:days]

@@ -8,47 +8,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from attune.db import Database, SqlUnitOfWork
-from attune.domain.errors import Conflict
 from attune.services import kap_course, kap_sessions
 from attune.services.audit import verify_audit
 from attune.services.clock import FixedClock
+from concurrency_kit import Outcome, run_together
 from factories import ClinicSetup, eligible_course
 
 THREADS = 6
 
 
-@dataclass
-class Outcome:
-    done: object | None = None
-    refused: Conflict | None = None
-    unexpected: BaseException | None = None
-
-
 def _run_together(database: Database, job: Callable[[SqlUnitOfWork], object]) -> list[Outcome]:
-    start = threading.Barrier(THREADS, timeout=120)
-    outcomes = [Outcome() for _ in range(THREADS)]
-
-    def work(i: int) -> None:
-        unit = database.unit_of_work()
-        try:
-            start.wait()
-            outcomes[i].done = job(unit)
-        except Conflict as exc:
-            outcomes[i].refused = exc
-        except BaseException as exc:  # reported by the assertion below
-            outcomes[i].unexpected = exc
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [o.unexpected for o in outcomes] == [None] * THREADS
-    return outcomes
+    return run_together(database, job, THREADS)
 
 
 def _gap_free(uow: SqlUnitOfWork, course_id: int) -> int:

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from attune.db import Database, SqlUnitOfWork
-from attune.domain.errors import Conflict
 from attune.domain.monitoring.checkin import CheckIn
 from attune.services import checkins, reminders
 from attune.services.audit import verify_audit
@@ -18,39 +16,14 @@ from attune.services.checkins import CheckinSaved
 from attune.services.clock import FixedClock
 from attune.services.ports_monitoring import MessageKind, NewMessage
 from attune.services.reminders import SendReport
+from concurrency_kit import Outcome, run_together
 from factories import T0, ClinicSetup
 
 THREADS = 4
 
 
-@dataclass
-class Outcome:
-    done: object | None = None
-    refused: Conflict | None = None
-    unexpected: BaseException | None = None
-
-
 def _run_together(database: Database, job: Callable[[SqlUnitOfWork], object]) -> list[Outcome]:
-    start = threading.Barrier(THREADS, timeout=120)
-    outcomes = [Outcome() for _ in range(THREADS)]
-
-    def work(i: int) -> None:
-        unit = database.unit_of_work()
-        try:
-            start.wait()
-            outcomes[i].done = job(unit)
-        except Conflict as exc:
-            outcomes[i].refused = exc
-        except BaseException as exc:  # reported by the assertion below
-            outcomes[i].unexpected = exc
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [o.unexpected for o in outcomes] == [None] * THREADS
-    return outcomes
+    return run_together(database, job, THREADS)
 
 
 def test_a_missed_day_filled_in_at_once_is_saved_once(

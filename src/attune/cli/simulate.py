@@ -27,7 +27,8 @@ app = typer.Typer(
 )
 
 
-def _progress() -> Progress:
+def progress_bar() -> Progress:
+    """The simulate commands' progress bar, on stderr (stdout keeps the summary)."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -75,7 +76,7 @@ def run_command(
         raise typer.BadParameter("name at least one arm", param_hint="--arms")
     cohort = draw_cohort(patients, params, seed)
     schedule = Schedule.from_arms(chosen, np.arange(patients) % len(chosen), days)
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("simulating", total=patients * days)
         result = simulate(
             params,

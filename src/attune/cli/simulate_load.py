@@ -47,7 +47,7 @@ def load_command(
     relapse-risk scan. The patients' logins have random passwords nobody is told: the
     people are made up by a model and are not real.
     """
-    from attune.cli.simulate import _progress
+    from attune.cli.simulate import progress_bar
     from attune.db import open_database
 
     settings = get_state(ctx).settings()
@@ -66,7 +66,7 @@ def load_command(
         uow = database.unit_of_work()
         start = (now.astimezone(uow.clinic_timezone) - timedelta(days=days)).date()
         result = simulate(params, cohort, schedule, days, seed, start=start, keep_latent=False)
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("loading through the services", total=steps_in(result))
             loaded = load_cohort(
                 uow,

@@ -7,25 +7,12 @@ the top, and nothing in them is a prediction for any real person.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from attune.cli.simulate import progress_bar
 from attune.sim.cycle import default_parameters, load_parameters
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(file=sys.stderr),
-        transient=True,
-    )
 
 
 def calibrate_command(
@@ -58,7 +45,7 @@ def calibrate_command(
     )
 
     params = load_parameters(params_file) if params_file else default_parameters()
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("simulating trials", total=planned_patient_days(scale))
         outcomes = calibrate(
             params, seed=seed, scale=scale, progress=lambda k: progress.advance(task, k)
@@ -106,7 +93,7 @@ def prove_command(
     from attune.sim.report_proof import proof_report
 
     params = load_parameters(params_file) if params_file else default_parameters()
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("simulating", total=planned_patient_days(patients, risk_patients))
 
         def advance(k: int) -> None:

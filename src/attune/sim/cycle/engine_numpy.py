@@ -297,20 +297,30 @@ def _observe(
     obs = rec.observed
     sd = p.rating_noise_sd
     obs["checked_in"][t, cols] = checked
+    missed = ~checked
     for name, value, row in (
         ("mood", 10.0 - na, rz.Z_MOOD_OBS),
         ("stress", stress, rz.Z_STRESS_OBS),
         ("loneliness", lonely, rz.Z_LONELY_OBS),
         ("craving", craving, rz.Z_CRAVING_OBS),
     ):
-        rating = np.rint(np.clip(value + sd * z[row], 0.0, 10.0))
-        obs[name][t, cols] = np.where(checked, rating, -1.0)
+        rating = sd * z[row]
+        rating += value
+        np.clip(rating, 0.0, 10.0, out=rating)
+        np.rint(rating, out=rating)
+        _answer(obs[name][t, cols], rating, missed)
     half_hours = np.rint(np.clip(sleep + p.sleep_report_sd * z[rz.Z_SLEEP_OBS], 0.0, 24.0) * 2.0)
     quality = np.clip(
         np.rint(2.0 + p.sleep_quality_per_hour * (half_hours / 2.0 - p.sleep_mean)), 0.0, 4.0
     )
-    obs["sleep_half_hours"][t, cols] = np.where(checked, half_hours, -1.0)
-    obs["sleep_quality"][t, cols] = np.where(checked, quality, -1.0)
+    _answer(obs["sleep_half_hours"][t, cols], half_hours, missed)
+    _answer(obs["sleep_quality"][t, cols], quality, missed)
+
+
+def _answer(out: NDArray[np.generic], value: Floats, missed: Bools) -> None:
+    """Write whole-number answers into ``out``, and -1 on the days without a check-in."""
+    out[...] = value
+    np.copyto(out, -1, where=missed)
 
 
 def substance_level(p: Parameters, long_use: Floats, severity: Floats) -> Floats:

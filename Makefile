@@ -55,6 +55,7 @@ bench: deps
 	$(RUN) python bench/scoring.py
 	$(RUN) python bench/insight_recovery.py
 	$(RUN) python bench/checkin.py
+	$(RUN) python bench/simulate.py
 
 docs: deps
 	$(RUN) python -m attune.cli.docs > docs/cli.md

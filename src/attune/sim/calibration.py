@@ -24,7 +24,6 @@ from numpy.typing import NDArray
 from attune.domain.instruments import get_instrument
 from attune.domain.instruments.batch import score_table
 from attune.domain.intake.model import AddictionType
-from attune.domain.levelofcare.model import Level
 from attune.sim.cycle import Parameters, Schedule, SimResult, draw_cohort, simulate
 from attune.sim.cycle.schedule import LEVELS
 from attune.sim.estimators import (
@@ -141,7 +140,8 @@ def trial_schedule(trial: Trial, assignment: NDArray[np.int64], lead_in: int) ->
             dose[rows, lead_in + day] = 1.0
         for day in arm.integration_days:
             integration[rows, lead_in + day] = True
-    level = np.full(n, LEVELS.index(Level.OUTPATIENT), dtype=np.int8)
+    level = np.full((n, days), LEVELS.index(trial.level), dtype=np.int8)
+    level[:, :lead_in] = LEVELS.index(trial.lead_in_level)
     return Schedule(
         therapy=therapy,
         dose=dose,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from attune.domain.levelofcare.model import Level
 from attune.sim.targets import (
     DAKWAR_2019,
     DAKWAR_2019_CONTROL,
@@ -58,6 +59,11 @@ class Trial:
     targets: tuple[Target, ...]
     published_n: int
     assumptions: tuple[str, ...]
+    #: Level of care from day 0, for every arm.
+    level: Level = Level.OUTPATIENT
+    #: Level of care during the screening lead-in. Self-management before outpatient
+    #: care gives the trial an entry effect (``access_outpatient``).
+    lead_in_level: Level = Level.OUTPATIENT
 
 
 def weekly(first: int, count: int, every: int = 7) -> tuple[int, ...]:
@@ -102,7 +108,11 @@ KARE = Trial(
         "session after each infusion in the ketamine + therapy arm: Attune's schedule, "
         "since the evidence file does not give the session count.",
         "Education is modelled as contact without skill training: it builds no coping.",
+        "Screening is in self-management and every arm is in outpatient care from day 0: "
+        "the trial's entry effect (KARE's saline + education arm abstained on about 70% "
+        "of days, from about 2% before).",
     ),
+    lead_in_level=Level.SELF_MANAGEMENT,
 )
 
 DAKWAR_FOLLOW_UP = (21, 35)

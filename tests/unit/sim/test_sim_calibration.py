@@ -7,6 +7,7 @@ from html import escape
 import numpy as np
 import pytest
 
+from attune.domain.levelofcare.model import Level
 from attune.sim.calibration import (
     LEAD_IN,
     Closeness,
@@ -14,12 +15,12 @@ from attune.sim.calibration import (
     compare,
     trial_schedule,
 )
-from attune.sim.cycle import default_parameters
+from attune.sim.cycle import LEVELS, default_parameters
 from attune.sim.estimators import Estimate
 from attune.sim.report import render
 from attune.sim.report_calibration import calibration_report, closeness_text
 from attune.sim.targets import CALIBRATION_TARGETS, DAKWAR_2019, KARE_THERAPY_VS_EDUCATION
-from attune.sim.trials import KARE
+from attune.sim.trials import DAKWAR, KARE
 
 
 def test_compare_uses_the_published_interval_when_there_is_one() -> None:
@@ -55,6 +56,19 @@ def test_trial_schedule_puts_each_arm_after_the_lead_in() -> None:
         LEAD_IN + 14,
     ]
     assert not schedule.therapy[:, :LEAD_IN].any() and not schedule.dose[:, :LEAD_IN].any()
+
+
+def test_kare_screens_in_self_management_and_treats_in_outpatient_care() -> None:
+    schedule = trial_schedule(KARE, np.array([0, 3], dtype=np.int64), LEAD_IN)
+    levels = [LEVELS[code] for code in schedule.level[0]]
+    assert set(levels[:LEAD_IN]) == {Level.SELF_MANAGEMENT}
+    assert set(levels[LEAD_IN:]) == {Level.OUTPATIENT}
+    assert (schedule.level[1] == schedule.level[0]).all()
+
+
+def test_dakwar_has_no_entry_effect() -> None:
+    schedule = trial_schedule(DAKWAR, np.array([0, 1], dtype=np.int64), LEAD_IN)
+    assert (schedule.level == LEVELS.index(Level.OUTPATIENT)).all()
 
 
 def test_a_small_calibration_run_reports_every_target() -> None:

@@ -38,11 +38,21 @@ def _peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
-def _timed(run: callable) -> tuple[SimResult, float, float]:  # type: ignore[valid-type]
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _system_s() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime
+
+
+def _timed(run: callable) -> tuple[SimResult, float, float, float]:  # type: ignore[valid-type]
+    """The result, wall seconds, CPU seconds and, of those, seconds in the kernel (mostly
+    first touches of fresh memory, which vary a lot on a shared virtual machine)."""
     gc.collect()
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu, system = time.perf_counter(), time.process_time(), _system_s()
     result = run()
-    return result, time.perf_counter() - wall, time.process_time() - cpu
+    return result, time.perf_counter() - wall, time.process_time() - cpu, _system_s() - system
 
 
 def _same(a: SimResult, b: SimResult) -> bool:
@@ -85,7 +95,7 @@ def main() -> None:
             params, sub_cohort, sub_schedule, days, args.seed, keep_latent=keep, engine=engine
         )
 
-    loop_result, loop_wall, loop_cpu = _timed(lambda: sub(Engine.LOOP))
+    loop_result, loop_wall, loop_cpu, _ = _timed(lambda: sub(Engine.LOOP))
     agree = _same(loop_result, sub(Engine.NUMPY))
     loop_rate = k * days / loop_wall
     loop_cpu_rate = k * days / loop_cpu
@@ -101,9 +111,10 @@ def main() -> None:
         f"{loop_rate:,.0f} patient-days/s"
     )
     print(f"loop and numpy identical on the subsample (same seed, same draws): {agree}")
+    print(f"load average (1, 5, 15 min) before timing numpy: {_load()}")
     print()
     header = (
-        f"{'threads':>7}  {'wall s':>7}  {'CPU s':>7}  {'patient-days/s':>15}  "
+        f"{'threads':>7}  {'wall s':>7}  {'CPU s':>7}  {'sys s':>6}  {'patient-days/s':>15}  "
         f"{'× loop':>7}  {'× loop CPU':>10}  {'peak GB':>7}"
     )
     print(header)
@@ -111,7 +122,7 @@ def main() -> None:
     results = []
     thread_counts = sorted({1, max(1, args.threads)})
     for threads in thread_counts:
-        result, wall, cpu = _timed(
+        result, wall, cpu, system = _timed(
             lambda t=threads: simulate(
                 params, cohort, schedule, days, args.seed, keep_latent=keep, threads=t
             )
@@ -121,17 +132,19 @@ def main() -> None:
         results.append((threads, wall, rate, peak))
         cpu_ratio = (n * days / cpu) / loop_cpu_rate
         print(
-            f"{threads:>7}  {wall:>7.2f}  {cpu:>7.2f}  {rate:>15,.0f}  "
+            f"{threads:>7}  {wall:>7.2f}  {cpu:>7.2f}  {system:>6.2f}  {rate:>15,.0f}  "
             f"{rate / loop_rate:>6.0f}×  {cpu_ratio:>9.0f}×  {peak:>7.2f}"
         )
         completion = result.completion()
         del result
         gc.collect()
     best = max(results, key=lambda r: r[2])
+    print(f"load average after: {_load()} (other work on the machine slows wall time)")
     print()
     print(
         "× loop compares wall-clock patient-days/s; × loop CPU compares CPU seconds per "
-        "patient-day (all threads summed), which a busy machine disturbs less."
+        "patient-day (all threads summed), which a busy machine disturbs less; sys s is "
+        "the part of CPU s spent in the kernel (first touches of fresh memory)."
     )
     print(f"check-in completion in the run: {completion:.1%}")
     print(

@@ -57,19 +57,25 @@ def _series() -> DailySeries:
 def test_every_point_by_hand() -> None:
     result = assess_risk(_series(), TODAY, missed_sessions=1, thresholds=DEFAULT)
     points = {r.code: r.points for r in result.reasons}
-    # Craving: (0.98198 - 0.5) / (2.0 - 0.5) = 0.32132 of 25 points = 8.03 -> 8.
-    assert points[RiskComponent.CRAVING_TREND] == 8
+    # Craving trend: (0.98198 - 0.5) / (2.0 - 0.5) = 0.32132 of 5 points = 1.6 -> 2.
+    assert points[RiskComponent.CRAVING_TREND] == 2
     # Negative affect: 0.5 sd is where points start: 0.
     assert RiskComponent.NEGATIVE_AFFECT not in points
     assert RiskComponent.LONELINESS not in points and RiskComponent.SLEEP not in points
-    # Lapse: 1 day of use against 0 expected; full at 1 extra day: 20.
-    assert points[RiskComponent.RECENT_LAPSE] == 20
+    # Recent use: 1 day; full at 3: 1/3 of 35 = 11.7 -> 12.
+    assert points[RiskComponent.RECENT_LAPSE] == 12
+    # Last use today: within 2 days, all 5.
+    assert points[RiskComponent.LAST_USE] == 5
+    # Craving level 4.0: (4 - 2) / (6 - 2) = 0.5 of 5 = 2.5 -> 3.
+    assert points[RiskComponent.CRAVING_LEVEL] == 3
+    # Mood 5.0: (6 - 5) / (6 - 2) = 0.25 of 20 = 5.
+    assert points[RiskComponent.LOW_MOOD] == 5
     # Missed: 2 of the 7 days before today; full at 4: 2/4 of 10 = 5.
     assert points[RiskComponent.MISSED_CHECKINS] == 5
     # One missed session; full at 2: 1/2 of 10 = 5.
     assert points[RiskComponent.MISSED_SESSIONS] == 5
-    assert result.score == 38 == sum(points.values())
-    assert result.level is RiskLevel.MEDIUM  # 30 <= 38 < 55
+    assert result.score == 37 == sum(points.values())
+    assert result.level is RiskLevel.MEDIUM  # 30 <= 37 < 55
     assert result.enough_baseline
     assert result.max_score == 100
     assert result.window_checkins == 5 and result.baseline_checkins == 28
@@ -88,18 +94,21 @@ def test_reasons_carry_the_numbers_behind_them() -> None:
     assert "1 of 5 check-ins" in text[RiskComponent.RECENT_LAPSE]
     assert TODAY.isoformat() in text[RiskComponent.RECENT_LAPSE]
     assert "2 of the 7 days before today" in text[RiskComponent.MISSED_CHECKINS]
+    assert "Last reported use was today" in text[RiskComponent.LAST_USE]
+    assert "Craving averaged 4.0 out of 10" in text[RiskComponent.CRAVING_LEVEL]
+    assert "Mood averaged 5.0 out of 10" in text[RiskComponent.LOW_MOOD]
     assert "1 planned session missed" in text[RiskComponent.MISSED_SESSIONS]
 
 
 def test_a_program_has_its_own_thresholds() -> None:
     iop = SETTINGS.for_program("intensive_outpatient")
     result = assess_risk(_series(), TODAY, missed_sessions=1, thresholds=iop)
-    assert result.score == 38  # same weights
-    assert result.level is RiskLevel.MEDIUM  # 25 <= 38 < 50
+    assert result.score == 37  # same weights
+    assert result.level is RiskLevel.MEDIUM  # 25 <= 37 < 50
     assert result.missed_alert  # intensive outpatient: 2 in a row
     three = assess_risk(_series(), TODAY, missed_sessions=3, thresholds=DEFAULT)
-    # Three missed sessions: full 10 points -> 43.
-    assert three.score == 43
+    # Three missed sessions: full 10 points -> 42.
+    assert three.score == 42
 
 
 def test_without_a_baseline_only_what_needs_none_counts() -> None:
@@ -107,9 +116,35 @@ def test_without_a_baseline_only_what_needs_none_counts() -> None:
     result = assess_risk(series, TODAY, thresholds=DEFAULT)
     assert not result.enough_baseline
     codes = {r.code for r in result.reasons}
-    assert codes == {RiskComponent.RECENT_LAPSE, RiskComponent.MISSED_CHECKINS}
-    lapse = next(r for r in result.reasons if r.code is RiskComponent.RECENT_LAPSE)
-    assert "no baseline yet" in lapse.text
+    assert codes == {
+        RiskComponent.RECENT_LAPSE,
+        RiskComponent.LAST_USE,
+        RiskComponent.CRAVING_LEVEL,
+        RiskComponent.LOW_MOOD,
+        RiskComponent.MISSED_CHECKINS,
+    }
+    assert result.score == sum(r.points for r in result.reasons)
+
+
+def test_last_use_fades_with_the_days_since() -> None:
+    days = 60
+    used = np.zeros(days)
+    used[20] = 1.0  # 39 days before today
+    series = series_from_arrays(
+        START,
+        mood=np.full(days, 6.0),
+        stress=np.full(days, 3.0),
+        loneliness=np.full(days, 2.0),
+        craving=np.full(days, 2.0),
+        used=used,
+    )
+    today = START + timedelta(days=59)
+    result = assess_risk(series, today, thresholds=DEFAULT)
+    # (56 - 39) / (56 - 2) = 0.315 of 5 = 1.57 -> 2; nothing else changed.
+    assert [(r.code, r.points) for r in result.reasons] == [(RiskComponent.LAST_USE, 2)]
+    assert "39 days ago" in result.reasons[0].text
+    later = assess_risk(series, today + timedelta(days=17), thresholds=DEFAULT)
+    assert RiskComponent.LAST_USE not in {r.code for r in later.reasons}
 
 
 def test_a_steady_patient_scores_zero() -> None:
@@ -145,8 +180,9 @@ def test_a_sharp_rise_is_high() -> None:
         used=used,
     )
     result = assess_risk(series, TODAY, thresholds=DEFAULT)
-    # Craving 25 (full) + negative affect 15 (full) + lapse 20 (full) = 60.
-    assert result.score == 60 and result.level is RiskLevel.HIGH
+    # Craving trend 5 + negative affect 10 + recent use 2/3 of 35 (23) + last use 5
+    # + craving level 5 + low mood 20 (all full but recent use) = 68.
+    assert result.score == 68 and result.level is RiskLevel.HIGH
 
 
 def test_missed_days_before_the_first_check_in_do_not_count() -> None:

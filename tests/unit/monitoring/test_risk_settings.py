@@ -53,7 +53,7 @@ def test_a_clinic_file_is_read(tmp_path: Path) -> None:
     settings = load_risk_settings(path)
     assert settings.for_program("residential").high == 40
     assert settings.for_program("residential").weights.sleep == 5
-    assert settings.for_program("residential").weights.craving_trend == 25
+    assert settings.for_program("residential").weights.craving_trend == 5
 
 
 def _broken(change: str) -> dict[str, object]:
@@ -100,3 +100,21 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("{", encoding="utf-8")
     with pytest.raises(InvalidDefinition, match="not valid JSON"):
         load_risk_settings(bad)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        ("last_use_none_days", 2, "default.last_use_none_days"),
+        ("craving_level_full", 1.0, "default.craving_level_full"),
+        ("low_mood_full", 7.0, "default.low_mood_full"),
+    ],
+)
+def test_level_ranges_must_run_the_right_way(key: str, value: float, field: str) -> None:
+    data = copy.deepcopy(_shipped())
+    default = data["default"]
+    assert isinstance(default, dict)
+    default[key] = value
+    with pytest.raises(InvalidDefinition) as caught:
+        parse_risk_settings(data)
+    assert caught.value.field == field

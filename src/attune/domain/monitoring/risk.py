@@ -1,31 +1,40 @@
-"""The relapse-risk score: recent days against the patient's own baseline, every point explained.
+"""The relapse-risk score: recent days and the patient's own baseline, every point explained.
 
-The score is the sum of seven parts. Each part adds from 0 to its weight
-(:class:`~attune.domain.monitoring.risk_settings.RiskWeights`):
+The score is the sum of ten parts. Each part adds from 0 to its weight
+(:class:`~attune.domain.monitoring.risk_settings.RiskWeights`). Four read levels
+(:mod:`attune.domain.monitoring.risk_levels`) and need no baseline:
 
-* **craving trend** — mean craving in the window (the last ``window_days`` days, today
-  included) above the mean of the baseline (the ``baseline_days`` before the window),
-  measured in the baseline's own day-to-day standard deviations (never below
-  ``rating_sd_floor``). Nothing is added below ``rise_start_sd``, everything at
-  ``rise_full_sd``, in proportion between;
-* **negative affect** — the same for mood going down and stress going up (their mean);
-* **loneliness** — the same for loneliness going up;
-* **sleep** — the same for fewer hours and poorer quality (their mean);
-* **missed check-ins** — days in the ``window_days`` before today without a check-in
-  (days before the first check-in are not counted), full at ``missed_full_days``;
-* **recent lapse** — days with use in the window beyond what the baseline's rate of use
-  would expect, full at ``lapse_full_days`` extra days (with no baseline yet, any use);
-* **missed sessions** — as told by the caller, full at ``missed_sessions_full``.
+* **recent use** (``recent_lapse``) — days with use reported in the window (the last
+  ``window_days`` days, today included), full at ``lapse_full_days``;
+* **last use** — days since the last reported use, full at ``last_use_full_days`` or
+  fewer, nothing at ``last_use_none_days`` or more;
+* **craving level** — mean craving in the window (0–10), from ``craving_level_start``
+  to ``craving_level_full``;
+* **low mood** — mean mood in the window (0–10), from ``low_mood_start`` down to
+  ``low_mood_full``.
 
-The four rating parts need ``min_baseline_checkins`` in the baseline and
-``min_window_checkins`` in the window; without a baseline they add nothing and
-``enough_baseline`` says so. Each part that adds points gives a reason in plain words
-for a clinician, with the numbers behind it; the score is exactly the sum of the reasons.
+Four compare the window with the patient's own baseline (the ``baseline_days`` before
+the window), in the baseline's own day-to-day standard deviations (never below
+``rating_sd_floor``): nothing below ``rise_start_sd``, everything at ``rise_full_sd``:
+
+* **craving trend** — craving above the baseline;
+* **negative affect** — mood going down and stress going up (their mean);
+* **loneliness** — loneliness going up;
+* **sleep** — fewer hours and poorer quality (their mean).
+
+And two count what was missed: **missed check-ins** (days in the ``window_days`` before
+today without a check-in, counted from the first check-in, full at
+``missed_full_days``) and **missed sessions** (as told by the caller, full at
+``missed_sessions_full``).
+
+The rating parts need ``min_window_checkins`` ratings in the window; the baseline parts
+also need ``min_baseline_checkins`` in the baseline, and ``enough_baseline`` says
+whether there were. Each part that adds points gives a reason in plain words for a
+clinician, with the numbers behind it; the score is exactly the sum of the reasons.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum, StrEnum
@@ -33,6 +42,7 @@ from enum import Enum, StrEnum
 import numpy as np
 
 from attune.domain.errors import ValidationError
+from attune.domain.monitoring import risk_levels as levels
 from attune.domain.monitoring.risk_settings import (
     Escalation,
     RiskSettings,
@@ -75,6 +85,9 @@ class RiskComponent(StrEnum):
     MISSED_CHECKINS = "missed_checkins"
     RECENT_LAPSE = "recent_lapse"
     MISSED_SESSIONS = "missed_sessions"
+    LAST_USE = "last_use"
+    CRAVING_LEVEL = "craving_level"
+    LOW_MOOD = "low_mood"
 
 
 @dataclass(frozen=True)
@@ -107,8 +120,7 @@ class RiskAssessment:
     missed_alert: bool
 
 
-def _points(weight: int, fraction: float) -> int:
-    return math.floor(weight * min(max(fraction, 0.0), 1.0) + 0.5)
+_points = levels.points
 
 
 def _rise_fraction(z: float, t: RiskThresholds) -> float:
@@ -233,33 +245,6 @@ def _rating_reasons(
     return reasons
 
 
-def _lapse_reason(
-    recent: DailySeries, usual: DailySeries, t: RiskThresholds, enough: bool, label: str
-) -> RiskReason | None:
-    used = recent.used[~np.isnan(recent.used)]
-    days_used = int(used.sum())
-    if days_used == 0:
-        return None
-    base = usual.used[~np.isnan(usual.used)]
-    rate = float(base.mean()) if enough and base.size else 0.0
-    expected = rate * used.size
-    points = _points(t.weights.recent_lapse, (days_used - expected) / t.lapse_full_days)
-    if not points:
-        return None
-    last = recent.start + timedelta(days=int(np.flatnonzero(recent.used == 1.0)[-1]))
-    usual_words = (
-        f"about {expected:.1f} such days expected from the baseline"
-        if enough
-        else "no baseline yet to compare with"
-    )
-    return RiskReason(
-        RiskComponent.RECENT_LAPSE,
-        f"Use reported on {days_used} of {used.size} check-ins {label} (most recently "
-        f"{last.isoformat()}); {usual_words}.",
-        points,
-    )
-
-
 def assess_risk(
     series: DailySeries,
     today: date,
@@ -279,8 +264,14 @@ def assess_risk(
     enough = usual.checkins >= t.min_baseline_checkins
     label = f"over the last {t.window_days} days"
     reasons = _rating_reasons(recent, usual, t, label) if enough else []
-    if (lapse := _lapse_reason(recent, usual, t, enough, label)) is not None:
-        reasons.append(lapse)
+    for code, part in (
+        (RiskComponent.RECENT_LAPSE, levels.recent_use(recent, t, label)),
+        (RiskComponent.LAST_USE, levels.last_use(series, today, t)),
+        (RiskComponent.CRAVING_LEVEL, levels.craving_level(recent, t, label)),
+        (RiskComponent.LOW_MOOD, levels.low_mood(recent, t, label)),
+    ):
+        if part is not None:
+            reasons.append(RiskReason(code, part[1], part[0]))
 
     first = _first_checkin(series, today)
     before = series.window(today - timedelta(days=t.window_days), today - timedelta(days=1))
@@ -309,7 +300,7 @@ def assess_risk(
                 p,
             )
         )
-    reasons.sort(key=lambda r: -r.points)
+    reasons.sort(key=lambda r: -r.points)  # stable: equal points keep the order above
     score = sum(r.points for r in reasons)
     level = (
         RiskLevel.HIGH

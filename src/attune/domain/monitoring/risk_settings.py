@@ -41,6 +41,9 @@ class RiskWeights:
     missed_checkins: int
     recent_lapse: int
     missed_sessions: int
+    last_use: int
+    craving_level: int
+    low_mood: int
 
     @property
     def total(self) -> int:
@@ -97,8 +100,20 @@ class RiskThresholds:
     missed_full_days: int
     #: Missed check-ins in a row (before today) that raise a missed-check-ins alert.
     missed_alert_days: int
-    #: Days of use beyond the patient's usual that add all of the lapse part's points.
+    #: Days with use in the window that add all of the recent-use part's points.
     lapse_full_days: int
+    #: Last reported use this many days ago or fewer adds all of the last-use part's
+    #: points; ``last_use_none_days`` ago or more adds none, in proportion between.
+    last_use_full_days: int
+    last_use_none_days: int
+    #: Mean craving in the window (0–10) that starts to add points, and that adds all
+    #: of the craving-level part's points.
+    craving_level_start: float
+    craving_level_full: float
+    #: Mean mood in the window (0–10, higher is better) below which points start, and
+    #: at or below which the low-mood part adds all of its points.
+    low_mood_start: float
+    low_mood_full: float
     #: Missed sessions that add all of that part's points.
     missed_sessions_full: int
     escalation: Escalation
@@ -132,6 +147,8 @@ _INTS = {
     "missed_full_days": (1, 60),
     "missed_alert_days": (1, 60),
     "lapse_full_days": (1, 60),
+    "last_use_full_days": (0, 365),
+    "last_use_none_days": (1, 365),
     "missed_sessions_full": (1, 20),
 }
 _FLOATS = {
@@ -139,6 +156,10 @@ _FLOATS = {
     "rise_full_sd": (0.1, 10.0),
     "rating_sd_floor": (0.1, 10.0),
     "sleep_sd_floor": (0.1, 10.0),
+    "craving_level_start": (0.0, 10.0),
+    "craving_level_full": (0.0, 10.0),
+    "low_mood_start": (0.0, 10.0),
+    "low_mood_full": (0.0, 10.0),
 }
 _KEYS = {*_INTS, *_FLOATS, "weights", "escalation_minutes"}
 _WEIGHTS = tuple(f.name for f in fields(RiskWeights))
@@ -198,6 +219,12 @@ def _thresholds(data: Mapping[str, object], where: str) -> RiskThresholds:
     for key in ("min_window_checkins", "missed_full_days", "missed_alert_days"):
         if ints[key] > ints["window_days"]:
             raise _fail(f"{where}.{key}", "cannot be more than window_days")
+    if not ints["last_use_full_days"] < ints["last_use_none_days"]:
+        raise _fail(f"{where}.last_use_none_days", "must be above last_use_full_days")
+    if not floats["craving_level_start"] < floats["craving_level_full"]:
+        raise _fail(f"{where}.craving_level_full", "must be above craving_level_start")
+    if not floats["low_mood_full"] < floats["low_mood_start"]:
+        raise _fail(f"{where}.low_mood_full", "must be below low_mood_start")
     if ints["min_baseline_checkins"] > ints["baseline_days"]:
         raise _fail(f"{where}.min_baseline_checkins", "cannot be more than baseline_days")
     return RiskThresholds(
@@ -215,6 +242,12 @@ def _thresholds(data: Mapping[str, object], where: str) -> RiskThresholds:
         missed_full_days=ints["missed_full_days"],
         missed_alert_days=ints["missed_alert_days"],
         lapse_full_days=ints["lapse_full_days"],
+        last_use_full_days=ints["last_use_full_days"],
+        last_use_none_days=ints["last_use_none_days"],
+        craving_level_start=floats["craving_level_start"],
+        craving_level_full=floats["craving_level_full"],
+        low_mood_start=floats["low_mood_start"],
+        low_mood_full=floats["low_mood_full"],
         missed_sessions_full=ints["missed_sessions_full"],
         escalation=Escalation(**minutes),
     )

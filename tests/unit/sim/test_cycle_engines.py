@@ -112,3 +112,31 @@ def test_threads_give_the_same_run(monkeypatch: pytest.MonkeyPatch) -> None:
     np.testing.assert_array_equal(one.events["amount"], two.events["amount"])
     for key, given in one.questionnaires.items():
         np.testing.assert_array_equal(given.codes, two.questionnaires[key].codes)
+
+
+def test_daily_draws_are_standard_normals_and_uniforms() -> None:
+    from attune.sim.cycle import rates
+
+    n = 40_000
+    z = np.empty((rates.NZ, n))
+    u = np.empty((rates.NU, n))
+    rates.draw_day(np.random.default_rng(9), z, u)
+    assert abs(z.mean()) < 0.01 and abs(z.std() - 1.0) < 0.01
+    assert np.abs(z).max() < 5.8
+    assert abs((np.abs(z) > 1.96).mean() - 0.05) < 0.004  # normal tails, not uniform ones
+    assert (u >= 0.0).all() and (u < 1.0).all() and abs(u.mean() - 0.5) < 0.005
+    # Rows are separate draws: neighbouring rows are uncorrelated.
+    assert abs(np.corrcoef(z[0], z[rates.NZ // 2])[0, 1]) < 0.02
+    assert abs(np.corrcoef(u[0], u[1])[0, 1]) < 0.02
+    z2, u2 = np.empty_like(z), np.empty_like(u)
+    rates.draw_day(np.random.default_rng(9), z2, u2)
+    np.testing.assert_array_equal(z, z2)
+    np.testing.assert_array_equal(u, u2)
+
+
+def test_standard_normals_of_any_shape() -> None:
+    from attune.sim.cycle.rates import standard_normals
+
+    z = standard_normals(np.random.default_rng(2), (20_001, 3))  # an odd count
+    assert z.shape == (20_001, 3)
+    assert abs(z.mean()) < 0.02 and abs(z.std() - 1.0) < 0.02

@@ -12,8 +12,8 @@ Two questions, each on its own freshly drawn cohort:
   that stands for the same state (``trigger:alone`` for loneliness, ``trigger:tired``
   or sleep quality for sleep, ``trigger:conflict`` or ``trigger:work_stress`` for stress).
 * **Does the relapse-risk score rank next-week lapses?** On a held-out cohort (drawn
-  with its own seed; nothing in the score was fitted to it, since the score is a fixed
-  set of points with Attune's starting thresholds), every patient is scored once a week
+  with its own seed; the score's default weights were tuned on other seeds by
+  :mod:`attune.sim.risk_tuning`, never on this cohort), every patient is scored once a week
   by :func:`~attune.domain.monitoring.risk.assess_risk` using only the check-ins up to
   that day, and the label is whether the person *really* used in the next seven days
   (the simulator knows, even on days with no check-in). The AUROC has a 95% interval

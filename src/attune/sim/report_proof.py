@@ -130,9 +130,10 @@ def _risk_section(risk: RiskProof) -> Section:
     t = risk.thresholds
     blocks: list[Paragraph | Table | Figure] = [
         Paragraph(
-            "A held-out cohort, drawn with its own seed; the score has no fitted parts "
-            "(it is a fixed set of points with Attune's starting thresholds), so nothing "
-            f"was tuned on these people. From day {RISK_FIRST_DAY} every person is scored "
+            "A held-out cohort, drawn with its own seed; the score's default weights were "
+            "tuned on separate simulated cohorts (seeds 9101 and 9202, "
+            "attune.sim.risk_tuning), so nothing was tuned on these people. "
+            f"From day {RISK_FIRST_DAY} every person is scored "
             "once a week using only the check-ins up to that day; the label is whether "
             f"they really used in the next {HORIZON} days (the simulator knows, even when "
             f"no check-in was made). About {risk.completion * 100:.0f}% of days were "

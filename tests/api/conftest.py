@@ -23,12 +23,35 @@ from attune.web import create_app
 from factories import ClinicSetup, phq9
 
 
-@pytest.fixture
-def app(settings: Settings, database: Database, clock: FixedClock) -> FastAPI:
-    web_settings = settings.model_copy(
+def _web_settings(settings: Settings) -> Settings:
+    return settings.model_copy(
         update={"clinic_phone": "555-0100", "crisis_line": "Crisis line: call or text 988"}
     )
-    return create_app(web_settings, clock=clock, uow_factory=database.unit_of_work)
+
+
+#: One app for the whole session: building one takes about a second (FastAPI resolves
+#: every route's dependencies), so each test points the shared app at its own settings,
+#: database and clock through ``app.state`` (the only place the routes read them from).
+_SHARED: list[FastAPI] = []
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database, clock: FixedClock) -> FastAPI:
+    web_settings = _web_settings(settings)
+    if not _SHARED:
+        _SHARED.append(create_app(web_settings, clock=clock, uow_factory=database.unit_of_work))
+    shared = _SHARED[0]
+    shared.state.settings = web_settings
+    shared.state.clock = clock
+    shared.state.uow_factory = database.unit_of_work
+    shared.state.instruments = database.unit_of_work().instruments
+    return shared
+
+
+@pytest.fixture
+def fresh_app(settings: Settings, database: Database, clock: FixedClock) -> FastAPI:
+    """An app of its own, for a test that adds routes to it."""
+    return create_app(_web_settings(settings), clock=clock, uow_factory=database.unit_of_work)
 
 
 @pytest.fixture

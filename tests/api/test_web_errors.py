@@ -30,6 +30,12 @@ CASES = [
 ]
 
 
+@pytest.fixture
+def app(fresh_app: FastAPI) -> FastAPI:
+    """These tests add routes, so each gets an app of its own."""
+    return fresh_app
+
+
 def _raising(app: FastAPI, error: Exception) -> None:
     def boom() -> None:
         raise error

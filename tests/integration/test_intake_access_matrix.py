@@ -197,9 +197,17 @@ _SKELETON = {
     "assign_instrument", "acknowledge_flag", "create_patient", "add_to_caseload",
 }  # fmt: skip
 #: Actions of later issues, tested with their own services (the ledger: test_ledger_*.py;
-#: KAP: test_kap_access_matrix.py).
+#: KAP: test_kap_access_matrix.py; check-ins, insight and alerts: test_access_matrix.py,
+#: test_checkins.py, test_alerts.py, test_insight_service.py).
+_MONITORING = {
+    "record_checkin", "view_checkins", "view_insight", "set_reminder", "view_alerts",
+    "acknowledge_alert", "resolve_alert",
+}  # fmt: skip
 _LATER = (
-    {"record_ledger_entry"} | {a.value for a in Action if "kap" in a.value} | {"log_breathwork"}
+    {"record_ledger_entry"}
+    | {a.value for a in Action if "kap" in a.value}
+    | {"log_breathwork"}
+    | _MONITORING
 )
 
 
